@@ -1,0 +1,35 @@
+import adapter from '@sveltejs/adapter-static';
+import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+
+/** @type {import('@sveltejs/kit').Config} */
+const config = {
+  preprocess: vitePreprocess(),
+  compilerOptions: { runes: true },
+  kit: {
+    // Client-only SPA: every route is prerendered as an empty shell, unknown paths fall back to 200.html.
+    adapter: adapter({ fallback: '200.html', precompress: false, strict: true }),
+    // The PWA plugin generates the service worker; SvelteKit's own would leave the worker chunks out.
+    serviceWorker: { register: false },
+    alias: {
+      $workers: 'workers',
+      // One exchange file instead of ccxt's index: the index defeats tree-shaking (5.7 MB vs ~160 KB gzip).
+      'lyra-ccxt/binance': 'node_modules/ccxt/js/src/pro/binance.js',
+    },
+    version: { name: process.env.LYRA_BUILD_ID || String(Date.now()) },
+    typescript: {
+      config(tsconfig) {
+        tsconfig.include.push(
+          '../workers/**/*.ts',
+          '../server/**/*.ts',
+          '../bench/**/*.ts',
+          '../e2e/**/*.ts',
+          '../test/**/*.ts',
+          '../playwright.config.ts',
+          '../vitest.config.ts',
+        );
+      },
+    },
+  },
+};
+
+export default config;
