@@ -18,6 +18,8 @@ const config = {
     version: { name: process.env.LYRA_BUILD_ID || String(Date.now()) },
     typescript: {
       config(tsconfig) {
+        // The alias points Vite at the JavaScript file; TypeScript wants its declarations beside it.
+        tsconfig.compilerOptions.paths['lyra-ccxt/binance'] = ['../node_modules/ccxt/js/src/pro/binance.d.ts'];
         tsconfig.include.push(
           '../workers/**/*.ts',
           '../server/**/*.ts',

@@ -37,7 +37,7 @@ export default defineConfig(({ mode }) => ({
     }),
   ],
   // ccxt imports Node's crypto only for RSA signing, which Lyra does not use in the browser.
-  resolve: { alias: mode === 'test' ? {} : { crypto: emptyModule } },
+  resolve: { alias: mode === 'test' ? ({} as Record<string, string>) : { crypto: emptyModule } },
   worker: {
     format: 'es',
     plugins: () => [stubNodeOnlyModules()],

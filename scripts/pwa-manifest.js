@@ -1,4 +1,5 @@
 // The web app manifest, shared by the build (vite.config.ts) and the tests that check it.
+/** @type {Partial<import('vite-plugin-pwa').ManifestOptions>} */
 export const pwaManifest = {
   name: 'Lyra trading terminal',
   short_name: 'Lyra',

@@ -1,0 +1,19 @@
+/**
+ * The engine API: the only door between the UI and the workers. Each domain contributes its own API
+ * type; the UI reaches each through `src/lib/engine/`, which is the only place that knows about comlink.
+ */
+import type { MarketApi } from './market/api.js';
+
+export type { MarketApi } from './market/api.js';
+export type { Connection, FeedStatus, MarketEvent, MarketListener } from './market/events.js';
+export type { ExchangeConfig, StartResult, StorageReport } from './market/market-service.js';
+export type { BookView } from './market/order-book.js';
+export type { CandleColumns, OhlcvRow } from './market/candle-series.js';
+export type { Timeframe } from './market/timeframes.js';
+export type { TapeTrade } from './market/trade-tape.js';
+export type { MarketInfo, TickerInfo } from './market/types.js';
+export type { EngineError } from './shared/errors.js';
+
+export interface EngineApi {
+  market: MarketApi;
+}

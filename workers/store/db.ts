@@ -1,0 +1,64 @@
+import { Dexie, type Table } from 'dexie';
+import type { MarketInfo, TickerInfo } from '../market/types.js';
+import type { TapeTrade } from '../market/trade-tape.js';
+import type { Timeframe } from '../market/timeframes.js';
+import { schemaVersions } from './schema.js';
+
+export interface MarketRow extends MarketInfo {
+  exchange: string;
+}
+
+export interface CandleBlockRow {
+  exchange: string;
+  symbol: string;
+  timeframe: Timeframe;
+  /** Open time of the block's first possible candle. */
+  start: number;
+  time: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+}
+
+export interface BookRow {
+  exchange: string;
+  symbol: string;
+  time: number;
+  nonce: number;
+  bids: Float64Array;
+  asks: Float64Array;
+  bidLevels: number;
+  askLevels: number;
+  savedAt: number;
+}
+
+export interface TickerRow extends TickerInfo {
+  exchange: string;
+}
+
+export interface TapeRow {
+  exchange: string;
+  symbol: string;
+  trades: TapeTrade[];
+}
+
+export interface SettingRow {
+  key: string;
+  value: unknown;
+}
+
+export class LyraDb extends Dexie {
+  markets!: Table<MarketRow, [string, string]>;
+  candleBlocks!: Table<CandleBlockRow, [string, string, string, number]>;
+  books!: Table<BookRow, [string, string]>;
+  tickers!: Table<TickerRow, [string, string]>;
+  tapes!: Table<TapeRow, [string, string]>;
+  settings!: Table<SettingRow, string>;
+
+  constructor(name = 'lyra', options?: ConstructorParameters<typeof Dexie>[1]) {
+    super(name, options);
+    for (const { version, stores } of schemaVersions) this.version(version).stores(stores);
+  }
+}
