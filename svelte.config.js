@@ -7,7 +7,13 @@ const config = {
   compilerOptions: { runes: true },
   kit: {
     // Client-only SPA: every route is prerendered as an empty shell, unknown paths fall back to 200.html.
-    adapter: adapter({ fallback: '200.html', precompress: false, strict: true }),
+    adapter: adapter({
+      pages: process.env.LYRA_BUILD_DIR || 'build',
+      assets: process.env.LYRA_BUILD_DIR || 'build',
+      fallback: '200.html',
+      precompress: false,
+      strict: true,
+    }),
     // The PWA plugin generates the service worker; SvelteKit's own would leave the worker chunks out.
     serviceWorker: { register: false },
     alias: {

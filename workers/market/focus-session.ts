@@ -65,7 +65,6 @@ export class FocusSession {
   private candlesAsOf = Infinity;
   private tickerDirty = false;
   private snapshotInFlight = false;
-  private storedBookShown = false;
   private bookLoadedAt: number | null = null;
   lastMessageAt: number | null = null;
   lastBookAt: number | null = null;
@@ -108,7 +107,6 @@ export class FocusSession {
     if (this.signal.aborted) return;
     if (book && !this.isBookLive) {
       this.book.reset(book.bids, book.asks, -1, book.time);
-      this.storedBookShown = true;
       this.storedBookSavedAt = book.savedAt;
       this.bookDirty = true;
     }
@@ -124,7 +122,8 @@ export class FocusSession {
   }
 
   private storedBookSavedAt: number | null = null;
-  private candlesSource: 'live' | 'stored' = 'live';
+  /** 'stored' until the exchange's klines arrive. */
+  private candlesSource: 'live' | 'stored' = 'stored';
 
   start(): void {
     void this.loop('book', () => this.bookOnce());
@@ -147,6 +146,7 @@ export class FocusSession {
     if (tf === this.timeframeValue) return;
     this.timeframeValue = tf;
     this.candles = new CandleSeries(tf, this.deps.config.candleLimit);
+    this.candlesSource = 'stored';
     this.candlesAsOf = Infinity;
     this.candlesChanged = 'all';
     void this.loadCandles();
@@ -310,7 +310,6 @@ export class FocusSession {
           const outcome = this.sync.onSnapshot(snap);
           if (outcome.kind === 'applied') {
             this.bookLoadedAt = this.deps.now();
-            this.storedBookShown = false;
             this.bookDirty = true;
             return;
           }

@@ -1,0 +1,82 @@
+import { Workbox } from 'workbox-window';
+
+interface InstallPromptEvent extends Event {
+  prompt(): Promise<void>;
+  userChoice: Promise<{ outcome: 'accepted' | 'dismissed' }>;
+}
+
+/** Install and update state of the installable app. */
+class PwaState {
+  /** The browser offers installation (Chromium fires beforeinstallprompt). */
+  canInstall = $state(false);
+  installed = $state(false);
+  /** A new version is downloaded and waiting; reloading switches to it. */
+  updateReady = $state(false);
+  /** The service worker controls the page: it will open without the network. */
+  offlineReady = $state(false);
+  private deferred: InstallPromptEvent | null = null;
+  private wb: Workbox | null = null;
+  private attached = false;
+
+  attach(): void {
+    if (this.attached || typeof window === 'undefined') return;
+    this.attached = true;
+    this.installed = window.matchMedia('(display-mode: standalone)').matches;
+    window.addEventListener('beforeinstallprompt', (e) => {
+      e.preventDefault();
+      this.deferred = e as InstallPromptEvent;
+      this.canInstall = true;
+    });
+    window.addEventListener('appinstalled', () => {
+      this.installed = true;
+      this.canInstall = false;
+      this.deferred = null;
+    });
+    if (!('serviceWorker' in navigator) || import.meta.env.DEV) return;
+    const wb = new Workbox('/sw.js', { scope: '/', type: 'classic' });
+    this.wb = wb;
+    wb.addEventListener('waiting', () => (this.updateReady = true));
+    wb.addEventListener('activated', () => (this.offlineReady = true));
+    wb.addEventListener('controlling', () => (this.offlineReady = true));
+    void wb.register().then((registration) => {
+      if (registration?.active) this.offlineReady = true;
+    });
+    // Look for a new version when the app comes back to the foreground, and hourly while open.
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') void this.checkForUpdate();
+    });
+    setInterval(() => void this.checkForUpdate(), 60 * 60 * 1000);
+  }
+
+  async checkForUpdate(): Promise<void> {
+    try {
+      await this.wb?.update();
+    } catch {
+      // Offline or the server is down: the next check tries again.
+    }
+  }
+
+  async install(): Promise<void> {
+    const prompt = this.deferred;
+    if (!prompt) return;
+    await prompt.prompt();
+    const choice = await prompt.userChoice;
+    this.deferred = null;
+    this.canInstall = false;
+    if (choice.outcome === 'accepted') this.installed = true;
+  }
+
+  /** Switches to the waiting version: the page reloads once the new service worker takes control. */
+  applyUpdate(): void {
+    const wb = this.wb;
+    if (!wb) return;
+    wb.addEventListener('controlling', () => window.location.reload());
+    wb.messageSkipWaiting();
+  }
+
+  dismissUpdate(): void {
+    this.updateReady = false;
+  }
+}
+
+export const pwa = new PwaState();
