@@ -12,11 +12,20 @@ const engineOnlyImports = {
     {
       paths: [
         { name: 'ccxt', message: 'ccxt runs in the engine workers (workers/), never in the UI.' },
-        { name: 'dexie', message: 'IndexedDB is owned by the engine workers (workers/store/), never the UI.' },
+        {
+          name: 'dexie',
+          message: 'IndexedDB is owned by the engine workers (workers/store/), never the UI.',
+        },
       ],
       patterns: [
-        { group: ['ccxt/*', 'lyra-ccxt/*'], message: 'ccxt runs in the engine workers (workers/), never in the UI.' },
-        { group: ['dexie/*'], message: 'IndexedDB is owned by the engine workers (workers/store/), never the UI.' },
+        {
+          group: ['ccxt/*', 'lyra-ccxt/*'],
+          message: 'ccxt runs in the engine workers (workers/), never in the UI.',
+        },
+        {
+          group: ['dexie/*'],
+          message: 'IndexedDB is owned by the engine workers (workers/store/), never the UI.',
+        },
       ],
     },
   ],

@@ -1,6 +1,10 @@
 import adapter from '@sveltejs/adapter-static';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 
+// One build id per build: the config is loaded more than once (client build, prerendering in a child
+// process), and each load must agree or the prerendered pages and the scripts disagree on the version.
+const buildId = (process.env.LYRA_BUILD_ID ||= new Date().toISOString().replace(/[-:]/g, '').slice(0, 15));
+
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
   preprocess: vitePreprocess(),
@@ -21,11 +25,13 @@ const config = {
       // One exchange file instead of ccxt's index: the index defeats tree-shaking (5.7 MB vs ~160 KB gzip).
       'lyra-ccxt/binance': 'node_modules/ccxt/js/src/pro/binance.js',
     },
-    version: { name: process.env.LYRA_BUILD_ID || String(Date.now()) },
+    version: { name: buildId },
     typescript: {
       config(tsconfig) {
         // The alias points Vite at the JavaScript file; TypeScript wants its declarations beside it.
-        tsconfig.compilerOptions.paths['lyra-ccxt/binance'] = ['../node_modules/ccxt/js/src/pro/binance.d.ts'];
+        tsconfig.compilerOptions.paths['lyra-ccxt/binance'] = [
+          '../node_modules/ccxt/js/src/pro/binance.d.ts',
+        ];
         tsconfig.include.push(
           '../workers/**/*.ts',
           '../server/**/*.ts',

@@ -4,7 +4,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     alias: {
-      'lyra-ccxt/binance': fileURLToPath(new URL('./node_modules/ccxt/js/src/pro/binance.js', import.meta.url)),
+      'lyra-ccxt/binance': fileURLToPath(
+        new URL('./node_modules/ccxt/js/src/pro/binance.js', import.meta.url),
+      ),
     },
   },
   test: {

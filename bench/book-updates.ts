@@ -31,7 +31,8 @@ function makeStream(o: BookBenchOptions): DeltaStream {
   const mid = 50_000;
   // With deletes at share d and uniform prices over S slots, the book settles near (1 - d) * S levels.
   const slots = Math.round(o.levels / (1 - o.deleteShare));
-  const priceAt = (isBid: boolean, k: number) => Number((isBid ? mid - tick * (k + 1) : mid + tick * (k + 1)).toFixed(2));
+  const priceAt = (isBid: boolean, k: number) =>
+    Number((isBid ? mid - tick * (k + 1) : mid + tick * (k + 1)).toFixed(2));
   const snapshotBids: Array<[number, number]> = [];
   const snapshotAsks: Array<[number, number]> = [];
   for (let k = 0; k < o.levels; k++) {
@@ -114,7 +115,9 @@ export function benchBookUpdates(o: BookBenchOptions) {
   const same =
     finalCcxt!.bids.length === view.bidLevels &&
     finalCcxt!.asks.length === view.askLevels &&
-    finalCcxt!.bids.slice(0, 50).every((l, i) => l[0] === view.bids[2 * i] && l[1] === view.bids[2 * i + 1]) &&
+    finalCcxt!.bids
+      .slice(0, 50)
+      .every((l, i) => l[0] === view.bids[2 * i] && l[1] === view.bids[2 * i + 1]) &&
     finalCcxt!.asks.slice(0, 50).every((l, i) => l[0] === view.asks[2 * i] && l[1] === view.asks[2 * i + 1]);
   if (!same) throw new Error('Lyra and ccxt books disagree after the same stream: the benchmark is invalid');
   const lyraRate = median(lyra);

@@ -19,8 +19,17 @@ async function recordLongTasks(page: Page): Promise<void> {
   });
 }
 
-export async function longTasksSince(page: Page, since: number): Promise<Array<{ start: number; duration: number }>> {
-  return page.evaluate((t) => (window as unknown as { __longTasks: Array<{ start: number; duration: number }> }).__longTasks.filter((x) => x.start >= t), since);
+export async function longTasksSince(
+  page: Page,
+  since: number,
+): Promise<Array<{ start: number; duration: number }>> {
+  return page.evaluate(
+    (t) =>
+      (window as unknown as { __longTasks: Array<{ start: number; duration: number }> }).__longTasks.filter(
+        (x) => x.start >= t,
+      ),
+    since,
+  );
 }
 
 /** Saves a screenshot as a test artifact (attached to the report and kept under test-results/screens). */
@@ -33,8 +42,16 @@ export async function screenshot(page: Page, testInfo: TestInfo, name: string): 
 }
 
 export async function expectNoAxeViolations(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+    .analyze();
+  const summary = results.violations.map(
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+        .map((n) => n.target.join(' '))
+        .slice(0, 3)
+        .join(', ')}`,
+  );
   expect(summary, 'axe violations').toEqual([]);
 }
 

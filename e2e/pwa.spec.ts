@@ -6,13 +6,23 @@ import { join } from 'node:path';
 import { chromiumLaunch } from './browser';
 
 test.describe('Installable app', () => {
-  test('the manifest has name, icons (192, 512, maskable), colours and standalone display', async ({ request }) => {
+  test('the manifest has name, icons (192, 512, maskable), colours and standalone display', async ({
+    request,
+  }) => {
     const html = await (await request.get('/trade')).text();
     const href = /<link rel="manifest" href="([^"]+)"/.exec(html)?.[1];
     expect(href, 'manifest link in the page').toBeTruthy();
     const manifest = await (await request.get(href!)).json();
-    expect(manifest).toMatchObject({ name: 'Lyra trading terminal', short_name: 'Lyra', display: 'standalone', start_url: '/', theme_color: '#0b0e14' });
-    const sizes = manifest.icons.map((i: { sizes: string; purpose?: string }) => `${i.sizes}:${i.purpose ?? 'any'}`);
+    expect(manifest).toMatchObject({
+      name: 'Lyra trading terminal',
+      short_name: 'Lyra',
+      display: 'standalone',
+      start_url: '/',
+      theme_color: '#0b0e14',
+    });
+    const sizes = manifest.icons.map(
+      (i: { sizes: string; purpose?: string }) => `${i.sizes}:${i.purpose ?? 'any'}`,
+    );
     expect(sizes).toEqual(expect.arrayContaining(['192x192:any', '512x512:any', '512x512:maskable']));
     for (const icon of manifest.icons) {
       const res = await request.get(icon.src);
@@ -24,13 +34,20 @@ test.describe('Installable app', () => {
   test('Chromium reports the app as installable', async ({ baseURL }, testInfo) => {
     // Installability is only evaluated outside incognito, hence a persistent profile.
     const profile = mkdtempSync(join(tmpdir(), 'lyra-profile-'));
-    const context = await chromium.launchPersistentContext(profile, { ...chromiumLaunch, viewport: testInfo.project.use.viewport ?? null });
+    const context = await chromium.launchPersistentContext(profile, {
+      ...chromiumLaunch,
+      viewport: testInfo.project.use.viewport ?? null,
+    });
     try {
       const page = context.pages()[0] ?? (await context.newPage());
       await page.goto(`${baseURL}/trade`);
-      await page.waitForFunction(async () => (await navigator.serviceWorker.getRegistration())?.active?.state === 'activated');
+      await page.waitForFunction(
+        async () => (await navigator.serviceWorker.getRegistration())?.active?.state === 'activated',
+      );
       const cdp = await context.newCDPSession(page);
-      const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: unknown[] };
+      const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as {
+        installabilityErrors: unknown[];
+      };
       expect(installabilityErrors).toEqual([]);
     } finally {
       await context.close();
@@ -47,7 +64,9 @@ test.describe('Updates', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  test('after a new build, the app offers "a new version is ready: reload" and reloading switches to it', async ({ page }, testInfo) => {
+  test('after a new build, the app offers "a new version is ready: reload" and reloading switches to it', async ({
+    page,
+  }, testInfo) => {
     test.setTimeout(300_000);
     // A server of its own, serving a copy of the build that the test then replaces with a newer build.
     dir = mkdtempSync(join(tmpdir(), 'lyra-update-'));
@@ -55,14 +74,25 @@ test.describe('Updates', () => {
     cpSync('build', live, { recursive: true });
     const port = 4400 + (testInfo.project.name === 'phone' ? 1 : 0);
     server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      env: { ...process.env, PORT: String(port), STATIC_DIR: live, DATA_DIR: join(dir, 'data'), SANDBOX_HISTORY_DAYS: '1', LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        STATIC_DIR: live,
+        DATA_DIR: join(dir, 'data'),
+        SANDBOX_HISTORY_DAYS: '1',
+        LOG_LEVEL: 'warn',
+      },
       stdio: 'ignore',
     });
     const url = `http://localhost:${port}`;
-    await expect.poll(async () => (await fetch(`${url}/healthz`).catch(() => null))?.ok ?? false, { timeout: 60_000 }).toBe(true);
+    await expect
+      .poll(async () => (await fetch(`${url}/healthz`).catch(() => null))?.ok ?? false, { timeout: 60_000 })
+      .toBe(true);
 
     await page.goto(`${url}/trade`);
-    await page.waitForFunction(async () => (await navigator.serviceWorker.getRegistration())?.active?.state === 'activated');
+    await page.waitForFunction(
+      async () => (await navigator.serviceWorker.getRegistration())?.active?.state === 'activated',
+    );
     const oldVersion = JSON.parse(readFileSync(join(live, '_app/version.json'), 'utf8')).version;
 
     const next = join(dir, 'next');

@@ -1,7 +1,10 @@
 import { expect, expectNoAxeViolations, longTasksSince, screenshot, test } from './fixtures';
 
 test.describe('Trade screen', () => {
-  test('shows a live market from the sandbox: book, spread, candles, trades and 24h stats, and it moves', async ({ trade, page }, testInfo) => {
+  test('shows a live market from the sandbox: book, spread, candles, trades and 24h stats, and it moves', async ({
+    trade,
+    page,
+  }, testInfo) => {
     await trade.open();
     await trade.waitLive();
 
@@ -51,7 +54,10 @@ test.describe('Trade screen', () => {
 
     await page.reload();
     await expect(trade.picker).toContainText('ETH/BTC');
-    await expect(page.getByRole('radio', { name: '5m', exact: true })).toHaveAttribute('aria-checked', 'true');
+    await expect(page.getByRole('radio', { name: '5m', exact: true })).toHaveAttribute(
+      'aria-checked',
+      'true',
+    );
   });
 
   test('the symbol picker works from the keyboard', async ({ trade, page }) => {
@@ -70,7 +76,11 @@ test.describe('Trade screen', () => {
     await expect(search).toBeHidden();
   });
 
-  test('has no accessibility violations, on the trade and settings screens', async ({ trade, settings, page }, testInfo) => {
+  test('has no accessibility violations, on the trade and settings screens', async ({
+    trade,
+    settings,
+    page,
+  }, testInfo) => {
     await trade.open();
     await trade.waitLive();
     await expectNoAxeViolations(page);

@@ -4,12 +4,17 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean);
+const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(
+  Boolean,
+);
 
 function working(path) {
   if (!existsSync(path)) return null;
   try {
-    return execFileSync(path, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync(path, ['--version'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return null;
   }
@@ -28,13 +33,20 @@ if (!found) {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const hasApt = existsSync('/usr/bin/apt-get');
   if (isRoot && hasApt) {
-    console.log('Chromium not found: installing Debian\'s chromium package (one time, about a minute)…');
+    console.log("Chromium not found: installing Debian's chromium package (one time, about a minute)…");
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
     const install =
-      update.status === 0 ? spawnSync('apt-get', ['install', '-y', '-qq', 'chromium', 'fonts-liberation'], { stdio: 'inherit', env }) : update;
+      update.status === 0
+        ? spawnSync('apt-get', ['install', '-y', '-qq', 'chromium', 'fonts-liberation'], {
+            stdio: 'inherit',
+            env,
+          })
+        : update;
     if (install.status !== 0) {
-      console.error('Installing chromium with apt-get failed (see above). Install it by hand: apt-get install -y chromium');
+      console.error(
+        'Installing chromium with apt-get failed (see above). Install it by hand: apt-get install -y chromium',
+      );
       process.exit(1);
     }
     found = find();

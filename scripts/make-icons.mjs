@@ -29,7 +29,12 @@ function png(size, rgba) {
   ihdr[9] = 6;
   const raw = Buffer.alloc((size * 4 + 1) * size);
   for (let y = 0; y < size; y++) rgba.copy(raw, y * (size * 4 + 1) + 1, y * size * 4, (y + 1) * size * 4);
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 function distToSegment(px, py, [ax, ay], [bx, by]) {
@@ -47,8 +52,17 @@ function draw(size, { safe = 1, rounded = true } = {}) {
   const s = size / 32;
   const c = size / 2;
   const map = ([x, y]) => [c + (x - 16) * s * safe, c + (y - 16) * s * safe];
-  const axis = [[9, 7], [9, 25], [23, 25]].map(map);
-  const line = [[14, 19], [18, 14], [21, 17], [25, 11]].map(map);
+  const axis = [
+    [9, 7],
+    [9, 25],
+    [23, 25],
+  ].map(map);
+  const line = [
+    [14, 19],
+    [18, 14],
+    [21, 17],
+    [25, 11],
+  ].map(map);
   const radius = rounded ? 7 * s : 0;
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
@@ -59,8 +73,10 @@ function draw(size, { safe = 1, rounded = true } = {}) {
       const qy = Math.max(Math.abs(py - c) - (c - radius), 0);
       const tileCover = Math.max(0, Math.min(1, radius - Math.hypot(qx, qy) + 0.5));
       let d = Infinity;
-      for (let i = 0; i + 1 < axis.length; i++) d = Math.min(d, distToSegment(px, py, axis[i], axis[i + 1]) - 1.7 * s * safe);
-      for (let i = 0; i + 1 < line.length; i++) d = Math.min(d, distToSegment(px, py, line[i], line[i + 1]) - 1.2 * s * safe);
+      for (let i = 0; i + 1 < axis.length; i++)
+        d = Math.min(d, distToSegment(px, py, axis[i], axis[i + 1]) - 1.7 * s * safe);
+      for (let i = 0; i + 1 < line.length; i++)
+        d = Math.min(d, distToSegment(px, py, line[i], line[i + 1]) - 1.2 * s * safe);
       const inkCover = Math.max(0, Math.min(1, 0.5 - d));
       const o = (y * size + x) * 4;
       for (let k = 0; k < 3; k++) rgba[o + k] = Math.round(tile[k] * (1 - inkCover) + ink[k] * inkCover);

@@ -37,7 +37,12 @@ export function createApp(deps: AppDeps): Hono {
     metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
     metrics.httpDuration.observe({ method: c.req.method, route }, seconds);
     const level = c.res.status >= 500 ? 'error' : c.res.status >= 400 ? 'warn' : 'debug';
-    log[level]({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1000) });
+    log[level]({
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round(seconds * 1000),
+    });
   });
   app.use(
     '*',

@@ -49,7 +49,8 @@ function cacheControl(urlPath: string): string {
 export function staticFiles(root: string, fallback = '200.html') {
   const base = normalize(root + sep);
   return async (c: Context): Promise<Response> => {
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return c.json({ error: 'Method not allowed' }, 405);
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD')
+      return c.json({ error: 'Method not allowed' }, 405);
     let urlPath: string;
     try {
       urlPath = decodeURIComponent(new URL(c.req.url).pathname);

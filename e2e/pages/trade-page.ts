@@ -47,12 +47,17 @@ export class TradePage {
   }
 
   async bookText(): Promise<string> {
-    return (await this.page.getByTestId('bids').innerText()) + (await this.page.getByTestId('asks').innerText());
+    return (
+      (await this.page.getByTestId('bids').innerText()) + (await this.page.getByTestId('asks').innerText())
+    );
   }
 
   async chooseTimeframe(tf: string): Promise<void> {
     await this.page.getByRole('radio', { name: tf, exact: true }).click();
-    await expect(this.page.getByRole('radio', { name: tf, exact: true })).toHaveAttribute('aria-checked', 'true');
+    await expect(this.page.getByRole('radio', { name: tf, exact: true })).toHaveAttribute(
+      'aria-checked',
+      'true',
+    );
   }
 
   async chooseSymbol(query: string, symbol: string): Promise<void> {

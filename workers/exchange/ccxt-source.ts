@@ -5,7 +5,14 @@ import type { DepthHandlers, MarketSource } from '../market/market-source.js';
 import type { Timeframe } from '../market/timeframes.js';
 import type { TapeTrade } from '../market/trade-tape.js';
 import type { MarketInfo, TickerInfo } from '../market/types.js';
-import { parseBookSnapshot, parseCandles, parseDepthDiff, parseMarket, parseTicker, parseTrades } from './validate.js';
+import {
+  parseBookSnapshot,
+  parseCandles,
+  parseDepthDiff,
+  parseMarket,
+  parseTicker,
+  parseTrades,
+} from './validate.js';
 
 /** The part of a ccxt pro exchange instance Lyra uses; anything ccxt builds satisfies it. */
 export interface CcxtExchange {
@@ -57,7 +64,9 @@ export class CcxtMarketSource implements MarketSource {
   }
 
   fetchBook(symbol: string, limit: number): Promise<BookSnapshot> {
-    return guarded(async () => parseBookSnapshot(await this.ex.fetchOrderBook(symbol, limit), this.bookMode === 'diffs'));
+    return guarded(async () =>
+      parseBookSnapshot(await this.ex.fetchOrderBook(symbol, limit), this.bookMode === 'diffs'),
+    );
   }
 
   fetchCandles(symbol: string, timeframe: Timeframe, since?: number, limit?: number): Promise<CandleColumns> {
@@ -71,7 +80,10 @@ export class CcxtMarketSource implements MarketSource {
   fetchTickers(symbols: readonly string[]): Promise<TickerInfo[]> {
     return guarded(async () => {
       const raw = await this.ex.fetchTickers([...symbols]);
-      if (typeof raw !== 'object' || raw === null) throw new EngineFailure(engineError('feed-invalid-message', 'The exchange sent an invalid ticker list.'));
+      if (typeof raw !== 'object' || raw === null)
+        throw new EngineFailure(
+          engineError('feed-invalid-message', 'The exchange sent an invalid ticker list.'),
+        );
       const out: TickerInfo[] = [];
       for (const t of Object.values(raw)) {
         try {
@@ -95,7 +107,8 @@ export class CcxtMarketSource implements MarketSource {
   watchBookDiffs(symbol: string, handlers: DepthHandlers): Promise<void> {
     return guarded(async () => {
       const setSink = this.ex.setDepthSink?.bind(this.ex);
-      if (!setSink) throw new EngineFailure(engineError('not-supported', `${this.exchangeId} has no depth diff stream.`));
+      if (!setSink)
+        throw new EngineFailure(engineError('not-supported', `${this.exchangeId} has no depth diff stream.`));
       const id = this.ex.market(symbol).id;
       setSink(id, (message) => {
         let diff;
@@ -122,7 +135,11 @@ export class CcxtMarketSource implements MarketSource {
 
   async unwatch(symbol: string): Promise<void> {
     const ex = this.ex;
-    await Promise.allSettled([ex.unWatchOrderBook?.(symbol), ex.unWatchTrades?.(symbol), ex.unWatchTicker?.(symbol)]);
+    await Promise.allSettled([
+      ex.unWatchOrderBook?.(symbol),
+      ex.unWatchTrades?.(symbol),
+      ex.unWatchTicker?.(symbol),
+    ]);
   }
 
   async close(): Promise<void> {

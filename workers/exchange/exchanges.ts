@@ -29,7 +29,8 @@ export const supportedExchanges = Object.keys(exchanges);
 
 export async function createMarketSource(config: ExchangeConfig): Promise<MarketSource> {
   const entry = exchanges[config.id];
-  if (!entry) throw new Error(`Unsupported exchange ${config.id}; Lyra supports ${supportedExchanges.join(', ')}.`);
+  if (!entry)
+    throw new Error(`Unsupported exchange ${config.id}; Lyra supports ${supportedExchanges.join(', ')}.`);
   const Exchange = await entry.load();
   const ex = new Exchange({ enableRateLimit: true, options: entry.options });
   if (config.restUrl || config.wsUrl) ex.urls.api = overrideUrls(ex.urls.api, config.restUrl, config.wsUrl);

@@ -15,7 +15,9 @@ export function overrideUrls<T>(urls: T, restBase?: string, wsBase?: string): T 
     }
     if (Array.isArray(value)) return value.map(visit);
     if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, visit(v)]));
+      return Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, visit(v)]),
+      );
     }
     return value;
   };

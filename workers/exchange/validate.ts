@@ -9,10 +9,13 @@ import type { MarketInfo, TickerInfo } from '../market/types.js';
  * a feed error for the user, never a corrupted book or chart.
  */
 function invalid(what: string, detail: string): never {
-  throw new EngineFailure(engineError('feed-invalid-message', `The exchange sent an invalid ${what}: ${detail}.`, false, { what }));
+  throw new EngineFailure(
+    engineError('feed-invalid-message', `The exchange sent an invalid ${what}: ${detail}.`, false, { what }),
+  );
 }
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isObject = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x);
 
 function num(x: unknown): number {
   if (typeof x === 'number') return x;
@@ -48,8 +51,10 @@ export function parseDepthDiff(x: unknown): BookDiff {
   if (!isObject(x)) invalid('depth update', 'not an object');
   const first = x.U;
   const last = x.u;
-  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last)) invalid('depth update', 'update ids U/u are not integers');
-  if ((first as number) > (last as number)) invalid('depth update', `first id ${String(first)} is after last id ${String(last)}`);
+  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last))
+    invalid('depth update', 'update ids U/u are not integers');
+  if ((first as number) > (last as number))
+    invalid('depth update', `first id ${String(first)} is after last id ${String(last)}`);
   const time = num(x.E);
   return {
     first: first as number,
@@ -67,9 +72,18 @@ export function parseBookSnapshot(x: unknown, needsNonce: boolean): BookSnapshot
   const time = num(x.timestamp);
   const bids = parseLevels(x.bids, 'order book');
   const asks = parseLevels(x.asks, 'order book');
-  for (let i = 2; i < bids.length; i += 2) if ((bids[i] as number) >= (bids[i - 2] as number)) invalid('order book', 'bids are not sorted high to low');
-  for (let i = 2; i < asks.length; i += 2) if ((asks[i] as number) <= (asks[i - 2] as number)) invalid('order book', 'asks are not sorted low to high');
-  return { nonce: Number.isSafeInteger(nonce) ? (nonce as number) : 0, time: Number.isFinite(time) ? time : Date.now(), bids, asks };
+  for (let i = 2; i < bids.length; i += 2)
+    if ((bids[i] as number) >= (bids[i - 2] as number))
+      invalid('order book', 'bids are not sorted high to low');
+  for (let i = 2; i < asks.length; i += 2)
+    if ((asks[i] as number) <= (asks[i - 2] as number))
+      invalid('order book', 'asks are not sorted low to high');
+  return {
+    nonce: Number.isSafeInteger(nonce) ? (nonce as number) : 0,
+    time: Number.isFinite(time) ? time : Date.now(),
+    bids,
+    asks,
+  };
 }
 
 export function parseTrade(x: unknown): TapeTrade {
@@ -93,12 +107,15 @@ export function parseTrades(x: unknown): TapeTrade[] {
 export function parseCandles(x: unknown): CandleColumns {
   if (!Array.isArray(x)) invalid('candle list', 'not a list');
   const rows: OhlcvRow[] = x.map((r: unknown, i) => {
-    if (!Array.isArray(r) || r.length < 6) invalid('candle', `row ${i} is not [time, open, high, low, close, volume]`);
+    if (!Array.isArray(r) || r.length < 6)
+      invalid('candle', `row ${i} is not [time, open, high, low, close, volume]`);
     const [t, o, h, l, c, v] = r.slice(0, 6).map(num) as [number, number, number, number, number, number];
     if (!Number.isSafeInteger(t)) invalid('candle', `row ${i} has time ${String(r[0])}`);
-    if (![o, h, l, c].every((p) => p > 0 && Number.isFinite(p))) invalid('candle', `row ${i} has a non-positive price`);
+    if (![o, h, l, c].every((p) => p > 0 && Number.isFinite(p)))
+      invalid('candle', `row ${i} has a non-positive price`);
     if (!(v >= 0)) invalid('candle', `row ${i} has volume ${String(r[5])}`);
-    if (h < Math.max(o, c, l) || l > Math.min(o, c)) invalid('candle', `row ${i} has high/low outside open/close`);
+    if (h < Math.max(o, c, l) || l > Math.min(o, c))
+      invalid('candle', `row ${i} has high/low outside open/close`);
     return [t, o, h, l, c, v];
   });
   rows.sort((a, b) => a[0] - b[0]);
@@ -108,7 +125,8 @@ export function parseCandles(x: unknown): CandleColumns {
 export function parseTicker(x: unknown, expectedSymbol?: string): TickerInfo {
   if (!isObject(x)) invalid('ticker', 'not an object');
   const symbol = x.symbol;
-  if (typeof symbol !== 'string' || (expectedSymbol !== undefined && symbol !== expectedSymbol)) invalid('ticker', `symbol ${String(symbol)}`);
+  if (typeof symbol !== 'string' || (expectedSymbol !== undefined && symbol !== expectedSymbol))
+    invalid('ticker', `symbol ${String(symbol)}`);
   const last = num(x.last ?? x.close);
   if (!(last > 0) || !Number.isFinite(last)) invalid('ticker', `last price ${String(x.last)}`);
   const time = num(x.timestamp);

@@ -11,7 +11,12 @@ const diff = (first: number, last: number, bids: number[] = [], asks: number[] =
   bids: lv(...bids),
   asks: lv(...asks),
 });
-const snapshot = (nonce: number) => ({ nonce, time: nonce, bids: lv(100, 1, 99, 2), asks: lv(101, 1, 102, 2) });
+const snapshot = (nonce: number) => ({
+  nonce,
+  time: nonce,
+  bids: lv(100, 1, 99, 2),
+  asks: lv(101, 1, 102, 2),
+});
 
 describe('BookSync', () => {
   it('buffers diffs until the snapshot, drops those the snapshot contains, applies the rest in order', () => {
@@ -69,7 +74,11 @@ describe('BookSync', () => {
   it('stays equal to the true book for any split of a contiguous stream, any snapshot point, any reorder-free delivery', () => {
     // A true book evolves through ids 1..n; the local copy sees a snapshot at some id and the diffs
     // batched arbitrarily, with some batches before the snapshot arriving early.
-    const update = fc.record({ bid: fc.boolean(), price: fc.integer({ min: 1, max: 40 }), size: fc.integer({ min: 0, max: 5 }) });
+    const update = fc.record({
+      bid: fc.boolean(),
+      price: fc.integer({ min: 1, max: 40 }),
+      size: fc.integer({ min: 0, max: 5 }),
+    });
     fc.assert(
       fc.property(
         fc.array(update, { minLength: 1, maxLength: 200, size: 'max' }),
@@ -109,7 +118,9 @@ describe('BookSync', () => {
           const early = diffs.filter((d) => d.first <= snapId + 3);
           const late = diffs.filter((d) => d.first > snapId + 3);
           for (const d of early) sync.onDiff(d);
-          expect(sync.onSnapshot({ nonce: snapId, time: 0, bids: snap.bids, asks: snap.asks }).kind).toBe('applied');
+          expect(sync.onSnapshot({ nonce: snapId, time: 0, bids: snap.bids, asks: snap.asks }).kind).toBe(
+            'applied',
+          );
           for (const d of late) expect(sync.onDiff(d).kind).toBe('applied');
           const final = sync.book.view(1000);
           const want = states[steps.length]!;

@@ -83,7 +83,10 @@ export class BookSync {
     const expected = nonce + 1;
     const fits = this.needsStraddle ? diff.first <= expected : diff.first === expected;
     if (!fits) {
-      return this.fail(`update ids jumped: expected ${expected}, the stream sent ${diff.first}..${diff.last}`, diff);
+      return this.fail(
+        `update ids jumped: expected ${expected}, the stream sent ${diff.first}..${diff.last}`,
+        diff,
+      );
     }
     this.book.apply(diff.bids, diff.asks, diff.last, diff.time);
     this.needsStraddle = false;

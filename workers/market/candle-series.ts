@@ -144,7 +144,14 @@ export class CandleSeries {
   /** A copy of the candle at index i as a row. */
   row(i: number): OhlcvRow {
     const c = this.cols;
-    return [c.time[i] as number, c.open[i] as number, c.high[i] as number, c.low[i] as number, c.close[i] as number, c.volume[i] as number];
+    return [
+      c.time[i] as number,
+      c.open[i] as number,
+      c.high[i] as number,
+      c.low[i] as number,
+      c.close[i] as number,
+      c.volume[i] as number,
+    ];
   }
 
   private push(src: CandleColumns, i: number): void {
@@ -159,7 +166,8 @@ export class CandleSeries {
   private dropOldest(): void {
     // Drop a tenth at once so a long session does not memmove on every candle.
     const drop = Math.max(1, Math.floor(this.capacity / 10));
-    for (const key of Object.keys(this.cols) as Array<keyof CandleColumns>) this.cols[key].copyWithin(0, drop, this.n);
+    for (const key of Object.keys(this.cols) as Array<keyof CandleColumns>)
+      this.cols[key].copyWithin(0, drop, this.n);
     this.n -= drop;
   }
 }

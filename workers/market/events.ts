@@ -27,7 +27,13 @@ export type MarketEvent =
   | { type: 'focus'; symbol: string; timeframe: Timeframe }
   | { type: 'book'; book: BookView; source: 'live' | 'stored'; savedAt: number | null }
   | { type: 'trades'; symbol: string; trades: TapeTrade[]; reset: boolean }
-  | { type: 'candles'; symbol: string; timeframe: Timeframe; candles: CandleColumns; source: 'live' | 'stored' }
+  | {
+      type: 'candles';
+      symbol: string;
+      timeframe: Timeframe;
+      candles: CandleColumns;
+      source: 'live' | 'stored';
+    }
   | { type: 'candle'; symbol: string; timeframe: Timeframe; bar: OhlcvRow }
   | { type: 'candlesLoading'; symbol: string; timeframe: Timeframe; loading: boolean }
   | { type: 'ticker'; ticker: TickerInfo }

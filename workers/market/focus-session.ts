@@ -175,12 +175,28 @@ export class FocusSession {
     }
     if (this.candlesLoadingChanged) {
       this.candlesLoadingChanged = false;
-      events.push({ type: 'candlesLoading', symbol: this.symbol, timeframe: this.timeframeValue, loading: this.candlesLoading });
+      events.push({
+        type: 'candlesLoading',
+        symbol: this.symbol,
+        timeframe: this.timeframeValue,
+        loading: this.candlesLoading,
+      });
     }
     if (this.candlesChanged === 'all') {
-      events.push({ type: 'candles', symbol: this.symbol, timeframe: this.timeframeValue, candles: this.candles.columns(), source: this.candlesSource });
+      events.push({
+        type: 'candles',
+        symbol: this.symbol,
+        timeframe: this.timeframeValue,
+        candles: this.candles.columns(),
+        source: this.candlesSource,
+      });
     } else if (this.candlesChanged === 'last' && this.candles.length > 0) {
-      events.push({ type: 'candle', symbol: this.symbol, timeframe: this.timeframeValue, bar: this.candles.row(this.candles.length - 1) });
+      events.push({
+        type: 'candle',
+        symbol: this.symbol,
+        timeframe: this.timeframeValue,
+        bar: this.candles.row(this.candles.length - 1),
+      });
     }
     this.candlesChanged = 'none';
     if (this.tickerDirty && this.ticker) {
@@ -195,11 +211,28 @@ export class FocusSession {
     const events: MarketEvent[] = [];
     if (this.book.bids.length + this.book.asks.length > 0) {
       const live = this.isBookLive;
-      events.push({ type: 'book', book: this.book.view(this.deps.config.bookDepth), source: live ? 'live' : 'stored', savedAt: live ? null : this.storedBookSavedAt });
+      events.push({
+        type: 'book',
+        book: this.book.view(this.deps.config.bookDepth),
+        source: live ? 'live' : 'stored',
+        savedAt: live ? null : this.storedBookSavedAt,
+      });
     }
     events.push({ type: 'trades', symbol: this.symbol, trades: this.tape.recent(100), reset: true });
-    events.push({ type: 'candles', symbol: this.symbol, timeframe: this.timeframeValue, candles: this.candles.columns(), source: this.candlesSource });
-    if (this.candlesLoading) events.push({ type: 'candlesLoading', symbol: this.symbol, timeframe: this.timeframeValue, loading: true });
+    events.push({
+      type: 'candles',
+      symbol: this.symbol,
+      timeframe: this.timeframeValue,
+      candles: this.candles.columns(),
+      source: this.candlesSource,
+    });
+    if (this.candlesLoading)
+      events.push({
+        type: 'candlesLoading',
+        symbol: this.symbol,
+        timeframe: this.timeframeValue,
+        loading: true,
+      });
     if (this.ticker) events.push({ type: 'ticker', ticker: this.ticker });
     return events;
   }
@@ -292,7 +325,11 @@ export class FocusSession {
     if (outcome.kind === 'applied') {
       this.bookDirty = true;
     } else if (outcome.kind === 'resnapshot') {
-      this.deps.notice({ code: 'book-gap', message: `Order book out of step (${outcome.reason}): reloading it.`, retryable: true });
+      this.deps.notice({
+        code: 'book-gap',
+        message: `Order book out of step (${outcome.reason}): reloading it.`,
+        retryable: true,
+      });
       void this.resnapshot();
     }
   }
@@ -320,7 +357,10 @@ export class FocusSession {
             return;
           }
         }
-        await this.deps.sleeper.sleep(backoffDelay(attempt, { baseMs: 250, maxMs: 5000 }, this.deps.random), this.signal);
+        await this.deps.sleeper.sleep(
+          backoffDelay(attempt, { baseMs: 250, maxMs: 5000 }, this.deps.random),
+          this.signal,
+        );
       }
     } finally {
       this.snapshotInFlight = false;
@@ -346,7 +386,8 @@ export class FocusSession {
     this.newTrades.push(...fresh);
     for (const t of fresh) {
       if (t.time <= this.candlesAsOf) continue;
-      if (this.candles.applyTrade(t.time, t.price, t.amount) >= 0 && this.candlesChanged === 'none') this.candlesChanged = 'last';
+      if (this.candles.applyTrade(t.time, t.price, t.amount) >= 0 && this.candlesChanged === 'none')
+        this.candlesChanged = 'last';
     }
   }
 

@@ -34,9 +34,14 @@ describe('CandleSeries', () => {
   it('merges overlapping, unordered history into one sorted series with the newest data winning', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 1000 })), { maxLength: 40 }), {
-          maxLength: 6,
-        }),
+        fc.array(
+          fc.array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 1000 })), {
+            maxLength: 40,
+          }),
+          {
+            maxLength: 6,
+          },
+        ),
         (batches) => {
           const s = new CandleSeries('1m', 100);
           const want = new Map<number, number>();

@@ -12,8 +12,19 @@ import type { TapeTrade } from './trade-tape.js';
 import type { MarketInfo, TickerInfo } from './types.js';
 
 const market: MarketInfo = {
-  symbol: 'BTC/USDT', id: 'BTCUSDT', base: 'BTC', quote: 'USDT', active: true, tickSize: 0.01, stepSize: 0.001,
-  minAmount: 0.001, minNotional: 5, priceDecimals: 2, amountDecimals: 3, maker: 0.001, taker: 0.001,
+  symbol: 'BTC/USDT',
+  id: 'BTCUSDT',
+  base: 'BTC',
+  quote: 'USDT',
+  active: true,
+  tickSize: 0.01,
+  stepSize: 0.001,
+  minAmount: 0.001,
+  minNotional: 5,
+  priceDecimals: 2,
+  amountDecimals: 3,
+  maker: 0.001,
+  taker: 0.001,
 };
 
 /** An exchange the test drives by hand: it only does what each test tells it to. */
@@ -21,8 +32,14 @@ class ScriptedSource implements MarketSource {
   readonly exchangeId = 'binance';
   readonly bookMode = 'diffs' as const;
   nonce = 100;
-  bids = new Map<number, number>([[99, 1], [98, 2]]);
-  asks = new Map<number, number>([[101, 1], [102, 2]]);
+  bids = new Map<number, number>([
+    [99, 1],
+    [98, 2],
+  ]);
+  asks = new Map<number, number>([
+    [101, 1],
+    [102, 2],
+  ]);
   handlers: DepthHandlers | null = null;
   snapshots = 0;
   closed = 0;
@@ -71,7 +88,13 @@ class ScriptedSource implements MarketSource {
     else book.set(price, size);
     this.nonce++;
     const lv = new Float64Array([price, size]);
-    return { first: this.nonce, last: this.nonce, time: this.nonce, bids: side === 'bid' ? lv : new Float64Array(), asks: side === 'ask' ? lv : new Float64Array() };
+    return {
+      first: this.nonce,
+      last: this.nonce,
+      time: this.nonce,
+      bids: side === 'bid' ? lv : new Float64Array(),
+      asks: side === 'ask' ? lv : new Float64Array(),
+    };
   }
   pushTrades(trades: TapeTrade[]) {
     this.tradeWaiter?.(trades);
@@ -82,7 +105,14 @@ function levels(m: Map<number, number>, dir: 1 | -1): Float64Array {
   return new Float64Array([...m.entries()].sort((a, b) => dir * (a[0] - b[0])).flat());
 }
 
-const fast: Partial<ServiceConfig> = { flushMs: 10, healthMs: 20, persistMs: 50, staleAfterMs: 300, reconnectAfterMs: 900, tickersPollMs: 60_000 };
+const fast: Partial<ServiceConfig> = {
+  flushMs: 10,
+  healthMs: 20,
+  persistMs: 50,
+  staleAfterMs: 300,
+  reconnectAfterMs: 900,
+  tickersPollMs: 60_000,
+};
 
 let services: MarketService[] = [];
 let dbN = 0;
@@ -94,10 +124,14 @@ afterEach(async () => {
 function setup(source = new ScriptedSource(), online = true) {
   const store = new MarketStore(new LyraDb(`svc-${dbN++}`));
   const events: MarketEvent[] = [];
-  const service = new MarketService({ store, createSource: async () => source, online, random: () => 0 }, fast);
+  const service = new MarketService(
+    { store, createSource: async () => source, online, random: () => 0 },
+    fast,
+  );
   services.push(service);
   service.subscribe((batch) => events.push(...batch));
-  const last = <T extends MarketEvent['type']>(type: T) => [...events].reverse().find((e) => e.type === type) as Extract<MarketEvent, { type: T }> | undefined;
+  const last = <T extends MarketEvent['type']>(type: T) =>
+    [...events].reverse().find((e) => e.type === type) as Extract<MarketEvent, { type: T }> | undefined;
   return { source, store, service, events, last };
 }
 
@@ -125,8 +159,15 @@ describe('MarketService', () => {
     source.handlers!.onDiff(source.change('bid', 99.5, 3));
     await vi.waitFor(() => expect(last('status')?.status.connection).toBe('live'));
     const snapshotsBefore = source.snapshots;
-    source.handlers!.onInvalid(engineError('feed-invalid-message', 'The exchange sent an invalid depth update: level 0 has price NaN.'));
-    await vi.waitFor(() => expect(events.some((e) => e.type === 'notice' && e.error.code === 'feed-invalid-message')).toBe(true));
+    source.handlers!.onInvalid(
+      engineError(
+        'feed-invalid-message',
+        'The exchange sent an invalid depth update: level 0 has price NaN.',
+      ),
+    );
+    await vi.waitFor(() =>
+      expect(events.some((e) => e.type === 'notice' && e.error.code === 'feed-invalid-message')).toBe(true),
+    );
     await vi.waitFor(() => expect(source.snapshots).toBeGreaterThan(snapshotsBefore));
     source.handlers!.onDiff(source.change('ask', 100.5, 7));
     await vi.waitFor(() => expect([...last('book')!.book.asks].slice(0, 2)).toEqual([100.5, 7]));
@@ -142,9 +183,13 @@ describe('MarketService', () => {
     source.change('bid', 97, 9); // this diff never arrives
     const snapshotsBefore = source.snapshots;
     source.handlers!.onDiff(source.change('bid', 96, 1));
-    await vi.waitFor(() => expect(events.some((e) => e.type === 'notice' && e.error.code === 'book-gap')).toBe(true));
+    await vi.waitFor(() =>
+      expect(events.some((e) => e.type === 'notice' && e.error.code === 'book-gap')).toBe(true),
+    );
     await vi.waitFor(() => expect(source.snapshots).toBeGreaterThan(snapshotsBefore));
-    await vi.waitFor(() => expect([...last('book')!.book.bids]).toEqual([99.5, 3, 99, 1, 98, 2, 97, 9, 96, 1]));
+    await vi.waitFor(() =>
+      expect([...last('book')!.book.bids]).toEqual([99.5, 3, 99, 1, 98, 2, 97, 9, 96, 1]),
+    );
   });
 
   it('shows the feed as stale when it goes silent, then drops the connection to reconnect', async () => {
@@ -164,13 +209,20 @@ describe('MarketService', () => {
     first.source.handlers!.onDiff(first.source.change('bid', 99.5, 3));
     await vi.waitFor(() => expect(first.last('status')?.status.connection).toBe('live'));
     await vi.waitFor(async () => expect(await first.store.loadBook('binance', 'BTC/USDT')).toBeDefined());
-    await vi.waitFor(async () => expect((await first.store.loadCandles('binance', 'BTC/USDT', '1h', 10)).time.length).toBe(1));
+    await vi.waitFor(async () =>
+      expect((await first.store.loadCandles('binance', 'BTC/USDT', '1h', 10)).time.length).toBe(1),
+    );
     await first.service.stop();
 
     // Same device, no network: the exchange is unreachable.
     const events: MarketEvent[] = [];
     const offline = new MarketService(
-      { store: first.store, createSource: () => Promise.reject(new TypeError('Failed to fetch')), online: false, random: () => 0 },
+      {
+        store: first.store,
+        createSource: () => Promise.reject(new TypeError('Failed to fetch')),
+        online: false,
+        random: () => 0,
+      },
       fast,
     );
     services.push(offline);
@@ -193,7 +245,9 @@ describe('MarketService', () => {
     await service.start({ id: 'binance' });
     await vi.waitFor(async () => expect((await service.start({ id: 'binance' })).markets.length).toBe(1));
     await expect(service.focus('DOGE/EUR', '1h')).rejects.toMatchObject({ error: { code: 'bad-symbol' } });
-    await expect(service.focus('BTC/USDT', '2h' as never)).rejects.toMatchObject({ error: { code: 'bad-timeframe' } });
+    await expect(service.focus('BTC/USDT', '2h' as never)).rejects.toMatchObject({
+      error: { code: 'bad-timeframe' },
+    });
   });
 
   it('folds live trades into the newest candle and the tape', async () => {

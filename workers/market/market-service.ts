@@ -103,7 +103,14 @@ export class MarketService {
     this.now = deps.now ?? Date.now;
     this.random = deps.random ?? Math.random;
     this.online = deps.online ?? true;
-    this.status = { exchange: '', connection: 'connecting', since: this.now(), lastMessageAt: null, retryAt: null, error: null };
+    this.status = {
+      exchange: '',
+      connection: 'connecting',
+      since: this.now(),
+      lastMessageAt: null,
+      retryAt: null,
+      error: null,
+    };
   }
 
   async start(exchange: ExchangeConfig): Promise<StartResult> {
@@ -112,7 +119,9 @@ export class MarketService {
     }
     if (this.exchangeConfig) {
       if (this.exchangeConfig.id !== exchange.id) {
-        throw new EngineFailure(engineError('already-started', `The engine already runs ${this.exchangeConfig.id}.`));
+        throw new EngineFailure(
+          engineError('already-started', `The engine already runs ${this.exchangeConfig.id}.`),
+        );
       }
       return this.startResult();
     }
@@ -141,15 +150,26 @@ export class MarketService {
 
   /** Shows another symbol and/or timeframe. */
   async focus(symbol: string, timeframe: Timeframe): Promise<void> {
-    if (!this.exchangeConfig) throw new EngineFailure(engineError('not-started', 'The market engine has not started yet.'));
+    if (!this.exchangeConfig)
+      throw new EngineFailure(engineError('not-started', 'The market engine has not started yet.'));
     if (typeof symbol !== 'string' || symbol.length === 0 || symbol.length > 40) {
       throw new EngineFailure(engineError('bad-symbol', 'Choose a market from the list.'));
     }
     if (!isTimeframe(timeframe)) {
-      throw new EngineFailure(engineError('bad-timeframe', `Unknown timeframe ${String(timeframe)}: use 1m, 5m, 15m, 1h, 4h or 1d.`));
+      throw new EngineFailure(
+        engineError(
+          'bad-timeframe',
+          `Unknown timeframe ${String(timeframe)}: use 1m, 5m, 15m, 1h, 4h or 1d.`,
+        ),
+      );
     }
     if (this.markets.length > 0 && !this.markets.some((m) => m.symbol === symbol)) {
-      throw new EngineFailure(engineError('bad-symbol', `${symbol} is not listed on ${this.exchangeConfig.id}. Choose a market from the list.`));
+      throw new EngineFailure(
+        engineError(
+          'bad-symbol',
+          `${symbol} is not listed on ${this.exchangeConfig.id}. Choose a market from the list.`,
+        ),
+      );
     }
     if (this.session?.symbol === symbol) {
       this.session.setTimeframe(timeframe);
@@ -176,7 +196,8 @@ export class MarketService {
     const id = this.nextListenerId++;
     this.listeners.set(id, listener);
     const state: MarketEvent[] = [{ type: 'status', status: this.status }];
-    if (this.markets.length > 0 && this.exchangeConfig) state.push({ type: 'markets', exchange: this.exchangeConfig.id, markets: this.markets });
+    if (this.markets.length > 0 && this.exchangeConfig)
+      state.push({ type: 'markets', exchange: this.exchangeConfig.id, markets: this.markets });
     if (this.tickers.size > 0) state.push({ type: 'tickers', tickers: [...this.tickers.values()] });
     if (this.session) {
       state.push({ type: 'focus', symbol: this.session.symbol, timeframe: this.session.timeframe });
@@ -218,11 +239,16 @@ export class MarketService {
   }
 
   private startResult(): StartResult {
-    return { markets: this.markets, symbol: this.session?.symbol ?? '', timeframe: this.session?.timeframe ?? '1h' };
+    return {
+      markets: this.markets,
+      symbol: this.session?.symbol ?? '',
+      timeframe: this.session?.timeframe ?? '1h',
+    };
   }
 
   private pickSymbol(wanted: string | undefined): string {
-    const listed = (s: string | undefined) => s !== undefined && (this.markets.length === 0 || this.markets.some((m) => m.symbol === s));
+    const listed = (s: string | undefined) =>
+      s !== undefined && (this.markets.length === 0 || this.markets.some((m) => m.symbol === s));
     if (listed(wanted)) return wanted as string;
     for (const s of preferredDefaults) if (listed(s)) return s;
     return this.markets[0]?.symbol ?? 'BTC/USDT';
@@ -263,7 +289,8 @@ export class MarketService {
       try {
         const source = await this.deps.createSource(exchange);
         const markets = await source.loadMarkets();
-        if (markets.length === 0) throw new EngineFailure(engineError('no-markets', `${exchange.id} lists no spot markets.`, true));
+        if (markets.length === 0)
+          throw new EngineFailure(engineError('no-markets', `${exchange.id} lists no spot markets.`, true));
         this.markets = markets;
         await this.deps.store.saveMarkets(exchange.id, markets);
         this.push({ type: 'markets', exchange: exchange.id, markets });
@@ -304,7 +331,11 @@ export class MarketService {
       await this.session?.persist();
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
-      this.push({ type: 'notice', error: engineError('storage', `Could not save market data on this device: ${message}`, true), at: this.now() });
+      this.push({
+        type: 'notice',
+        error: engineError('storage', `Could not save market data on this device: ${message}`, true),
+        at: this.now(),
+      });
     }
   }
 
@@ -321,7 +352,11 @@ export class MarketService {
       now - this.forcedReconnectAt > this.config.reconnectAfterMs
     ) {
       this.forcedReconnectAt = now;
-      this.push({ type: 'notice', error: engineError('stale-feed', 'The market feed went silent: reconnecting.', true), at: now });
+      this.push({
+        type: 'notice',
+        error: engineError('stale-feed', 'The market feed went silent: reconnecting.', true),
+        at: now,
+      });
       void this.source.close().catch(() => undefined);
     }
     this.updateStatus();
@@ -345,9 +380,17 @@ export class MarketService {
       connection = failure.retryAt === null ? 'stale' : 'reconnecting';
       error = failure.error;
       retryAt = failure.retryAt;
-    } else if (session && session.lastBookAt !== null && now - session.lastBookAt > this.config.staleAfterMs) {
+    } else if (
+      session &&
+      session.lastBookAt !== null &&
+      now - session.lastBookAt > this.config.staleAfterMs
+    ) {
       connection = 'stale';
-      error = engineError('stale-feed', `No market data for ${Math.round((now - session.lastBookAt) / 1000)} s.`, true);
+      error = engineError(
+        'stale-feed',
+        `No market data for ${Math.round((now - session.lastBookAt) / 1000)} s.`,
+        true,
+      );
     } else if (session?.isBookLive) {
       connection = 'live';
     } else {
@@ -355,8 +398,20 @@ export class MarketService {
     }
     const lastMessageAt = session?.lastMessageAt ?? null;
     const s = this.status;
-    if (s.connection !== connection || s.error?.code !== error?.code || s.retryAt !== retryAt || s.error?.message !== error?.message) {
-      this.status = { exchange: this.exchangeConfig?.id ?? '', connection, since: s.connection === connection ? s.since : now, lastMessageAt, retryAt, error };
+    if (
+      s.connection !== connection ||
+      s.error?.code !== error?.code ||
+      s.retryAt !== retryAt ||
+      s.error?.message !== error?.message
+    ) {
+      this.status = {
+        exchange: this.exchangeConfig?.id ?? '',
+        connection,
+        since: s.connection === connection ? s.since : now,
+        lastMessageAt,
+        retryAt,
+        error,
+      };
       this.push({ type: 'status', status: this.status });
     } else {
       this.status = { ...s, lastMessageAt };

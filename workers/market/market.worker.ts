@@ -24,7 +24,9 @@ async function asData<T>(work: () => Promise<T> | T): Promise<T> {
     return await work();
   } catch (e) {
     const error: EngineError =
-      e instanceof EngineFailure ? e.error : engineError('internal', `The market engine failed: ${e instanceof Error ? e.message : String(e)}`);
+      e instanceof EngineFailure
+        ? e.error
+        : engineError('internal', `The market engine failed: ${e instanceof Error ? e.message : String(e)}`);
     throw error;
   }
 }
@@ -33,7 +35,8 @@ function buffersOf(events: MarketEvent[]): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
   for (const e of events) {
     if (e.type === 'book') out.push(e.book.bids.buffer as ArrayBuffer, e.book.asks.buffer as ArrayBuffer);
-    else if (e.type === 'candles') for (const col of Object.values(e.candles)) out.push(col.buffer as ArrayBuffer);
+    else if (e.type === 'candles')
+      for (const col of Object.values(e.candles)) out.push(col.buffer as ArrayBuffer);
   }
   return [...new Set(out)];
 }
@@ -48,7 +51,9 @@ const api: MarketApi = {
     asData(() => {
       listenerCount++;
       // Typed arrays move (transfer) rather than copy when there is only one page to deliver to.
-      return service.subscribe((events) => void listener(listenerCount === 1 ? Comlink.transfer(events, buffersOf(events)) : events));
+      return service.subscribe(
+        (events) => void listener(listenerCount === 1 ? Comlink.transfer(events, buffersOf(events)) : events),
+      );
     }),
   unsubscribe: (id) =>
     asData(() => {

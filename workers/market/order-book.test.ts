@@ -12,7 +12,9 @@ class NaiveSide {
     else this.levels.set(price, size);
   }
   top(n: number): Array<[number, number]> {
-    const sorted = [...this.levels.entries()].sort((a, b) => (this.kind === 'bid' ? b[0] - a[0] : a[0] - b[0]));
+    const sorted = [...this.levels.entries()].sort((a, b) =>
+      this.kind === 'bid' ? b[0] - a[0] : a[0] - b[0],
+    );
     return sorted.slice(0, n);
   }
 }
@@ -35,7 +37,10 @@ const sizeArb = fc.oneof(
 type Op = { kind: 'set'; price: number; size: number } | { kind: 'read'; n: number } | { kind: 'clear' };
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 20, arbitrary: fc.record({ kind: fc.constant('set' as const), price: priceArb, size: sizeArb }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('read' as const), n: fc.integer({ min: 1, max: 60 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('read' as const), n: fc.integer({ min: 1, max: 60 }) }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'clear' as const }) },
 );
 

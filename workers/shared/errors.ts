@@ -108,7 +108,9 @@ export function fromCcxtError(e: unknown): EngineError {
     if (chain.includes(cls)) return engineError(code, message, retryable, { cause: raw.slice(0, 300) });
   }
   if (name === 'TypeError') {
-    return engineError('network', 'The connection to the exchange failed. Retrying.', true, { cause: raw.slice(0, 300) });
+    return engineError('network', 'The connection to the exchange failed. Retrying.', true, {
+      cause: raw.slice(0, 300),
+    });
   }
   return engineError('unexpected', `Unexpected error: ${raw.slice(0, 200)}`, false);
 }

@@ -22,7 +22,14 @@ afterEach(async () => {
 const minute = 60_000;
 const t0 = Date.UTC(2026, 10, 1);
 const rows = (from: number, count: number, price = 100): OhlcvRow[] =>
-  Array.from({ length: count }, (_, i) => [t0 + (from + i) * minute, price, price + 1, price - 1, price + i, i]);
+  Array.from({ length: count }, (_, i) => [
+    t0 + (from + i) * minute,
+    price,
+    price + 1,
+    price - 1,
+    price + i,
+    i,
+  ]);
 
 describe('schema', () => {
   it('declares version 1 exactly as published (versions are appended, never edited)', () => {
@@ -45,7 +52,14 @@ describe('schema', () => {
     const { db } = freshStore();
     await db.open();
     expect(db.verno).toBe(schemaVersions[schemaVersions.length - 1]!.version);
-    expect(db.tables.map((t) => t.name).sort()).toEqual(['books', 'candleBlocks', 'markets', 'settings', 'tapes', 'tickers']);
+    expect(db.tables.map((t) => t.name).sort()).toEqual([
+      'books',
+      'candleBlocks',
+      'markets',
+      'settings',
+      'tapes',
+      'tickers',
+    ]);
   });
 });
 
@@ -55,7 +69,9 @@ describe('MarketStore candles', () => {
     await store.saveCandles('binance', 'BTC/USDT', '1m', columnsFromRows(rows(0, 2500)));
     const blocks = await db.candleBlocks.toArray();
     expect(blocks.length).toBeGreaterThanOrEqual(3);
-    expect(blocks.every((b) => b.time.length <= candlesPerBlock && b.time instanceof Float64Array)).toBe(true);
+    expect(blocks.every((b) => b.time.length <= candlesPerBlock && b.time instanceof Float64Array)).toBe(
+      true,
+    );
     const last = await store.loadCandles('binance', 'BTC/USDT', '1m', 1200);
     expect(last.time.length).toBe(1200);
     expect(last.time[0]).toBe(t0 + 1300 * minute);
@@ -84,14 +100,35 @@ describe('MarketStore snapshots', () => {
   it('round-trips markets, the last book, tickers, the tape and settings', async () => {
     const { store } = freshStore();
     const market = {
-      symbol: 'BTC/USDT', id: 'BTCUSDT', base: 'BTC', quote: 'USDT', active: true, tickSize: 0.01, stepSize: 0.00001,
-      minAmount: 0.00001, minNotional: 5, priceDecimals: 2, amountDecimals: 5, maker: 0.001, taker: 0.001,
+      symbol: 'BTC/USDT',
+      id: 'BTCUSDT',
+      base: 'BTC',
+      quote: 'USDT',
+      active: true,
+      tickSize: 0.01,
+      stepSize: 0.00001,
+      minAmount: 0.00001,
+      minNotional: 5,
+      priceDecimals: 2,
+      amountDecimals: 5,
+      maker: 0.001,
+      taker: 0.001,
     };
     await store.saveMarkets('binance', [market]);
     expect(await store.loadMarkets('binance')).toEqual([market]);
     await store.saveBook(
       'binance',
-      { symbol: 'BTC/USDT', nonce: 5, time: 9, bids: new Float64Array([99, 1]), asks: new Float64Array([101, 2]), bestBid: 99, bestAsk: 101, bidLevels: 1, askLevels: 1 },
+      {
+        symbol: 'BTC/USDT',
+        nonce: 5,
+        time: 9,
+        bids: new Float64Array([99, 1]),
+        asks: new Float64Array([101, 2]),
+        bestBid: 99,
+        bestAsk: 101,
+        bidLevels: 1,
+        askLevels: 1,
+      },
       1234,
     );
     const book = await store.loadBook('binance', 'BTC/USDT');

@@ -20,7 +20,8 @@ function blockStart(time: number, tf: Timeframe): number {
 function mergeBlock(existing: CandleColumns | undefined, incoming: CandleColumns): CandleColumns {
   if (!existing || existing.time.length === 0) return incoming;
   const rows = new Map<number, [CandleColumns, number]>();
-  for (const cols of [existing, incoming]) for (let i = 0; i < cols.time.length; i++) rows.set(cols.time[i] as number, [cols, i]);
+  for (const cols of [existing, incoming])
+    for (let i = 0; i < cols.time.length; i++) rows.set(cols.time[i] as number, [cols, i]);
   const times = [...rows.keys()].sort((a, b) => a - b);
   const out = emptyColumns(times.length);
   times.forEach((t, j) => {
@@ -52,7 +53,12 @@ export class MarketStore {
   }
 
   /** Writes candles into their blocks in one transaction: a chart never reads a half-written range. */
-  async saveCandles(exchange: string, symbol: string, timeframe: Timeframe, candles: CandleColumns): Promise<void> {
+  async saveCandles(
+    exchange: string,
+    symbol: string,
+    timeframe: Timeframe,
+    candles: CandleColumns,
+  ): Promise<void> {
     const n = candles.time.length;
     if (n === 0) return;
     const groups = new Map<number, [number, number]>();
@@ -64,7 +70,9 @@ export class MarketStore {
     }
     await this.db.transaction('rw', this.db.candleBlocks, async () => {
       const starts = [...groups.keys()];
-      const existing = await this.db.candleBlocks.bulkGet(starts.map((s) => [exchange, symbol, timeframe, s]));
+      const existing = await this.db.candleBlocks.bulkGet(
+        starts.map((s) => [exchange, symbol, timeframe, s]),
+      );
       const rows: CandleBlockRow[] = starts.map((start, j) => {
         const [from, to] = groups.get(start)!;
         const merged = mergeBlock(existing[j], sliceColumns(candles, from, to));
@@ -75,7 +83,12 @@ export class MarketStore {
   }
 
   /** The newest `limit` stored candles, oldest first. */
-  async loadCandles(exchange: string, symbol: string, timeframe: Timeframe, limit: number): Promise<CandleColumns> {
+  async loadCandles(
+    exchange: string,
+    symbol: string,
+    timeframe: Timeframe,
+    limit: number,
+  ): Promise<CandleColumns> {
     const blocks: CandleBlockRow[] = [];
     let held = 0;
     await this.db.candleBlocks
@@ -158,7 +171,14 @@ export class MarketStore {
   }
 
   async counts(): Promise<Record<string, number>> {
-    const tables = [this.db.markets, this.db.candleBlocks, this.db.books, this.db.tickers, this.db.tapes, this.db.settings];
+    const tables = [
+      this.db.markets,
+      this.db.candleBlocks,
+      this.db.books,
+      this.db.tickers,
+      this.db.tapes,
+      this.db.settings,
+    ];
     const out: Record<string, number> = {};
     for (const t of tables) out[t.name] = await t.count();
     return out;
@@ -168,7 +188,13 @@ export class MarketStore {
   async clearMarketData(): Promise<void> {
     const { markets, candleBlocks, books, tickers, tapes } = this.db;
     await this.db.transaction('rw', [markets, candleBlocks, books, tickers, tapes], async () => {
-      await Promise.all([markets.clear(), candleBlocks.clear(), books.clear(), tickers.clear(), tapes.clear()]);
+      await Promise.all([
+        markets.clear(),
+        candleBlocks.clear(),
+        books.clear(),
+        tickers.clear(),
+        tapes.clear(),
+      ]);
     });
   }
 }

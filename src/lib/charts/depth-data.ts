@@ -161,7 +161,12 @@ export function depthAt(d: Depth, price: number): DepthHit | null {
       else hi = mid;
     }
     const i = Math.min(lo, d.nb - 1);
-    return { side: 'bid', cumSize: d.cum[i] as number, cumNotional: d.notional[i] as number, levels: d.nb - i };
+    return {
+      side: 'bid',
+      cumSize: d.cum[i] as number,
+      cumNotional: d.notional[i] as number,
+      levels: d.nb - i,
+    };
   }
   if (d.na > 0 && price >= d.bestAsk) {
     // Last ask point at or below price.
@@ -173,7 +178,12 @@ export function depthAt(d: Depth, price: number): DepthHit | null {
       else hi = mid;
     }
     const i = Math.max(lo - 1, d.nb);
-    return { side: 'ask', cumSize: d.cum[i] as number, cumNotional: d.notional[i] as number, levels: i - d.nb + 1 };
+    return {
+      side: 'ask',
+      cumSize: d.cum[i] as number,
+      cumNotional: d.notional[i] as number,
+      levels: i - d.nb + 1,
+    };
   }
   return { side: 'spread', cumSize: 0, cumNotional: 0, levels: 0 };
 }

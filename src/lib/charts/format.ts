@@ -46,11 +46,13 @@ export function formatCompact(v: number, locale?: string): string {
 /** A signed percentage with two decimals: 1.234 -> "+1.23%", -0.5 -> "−0.50%". */
 export function formatPercent(pct: number, locale?: string): string {
   if (!Number.isFinite(pct)) return '–';
-  return numberFormat(locale, {
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
-    signDisplay: 'exceptZero',
-  }).format(pct) + '%';
+  return (
+    numberFormat(locale, {
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+      signDisplay: 'exceptZero',
+    }).format(pct) + '%'
+  );
 }
 
 const incrCache = new Map<number, number[]>();
@@ -70,4 +72,26 @@ export function priceIncrs(decimals: number): number[] {
     incrCache.set(d, incrs);
   }
   return incrs;
+}
+
+/** Fewest decimals (up to `max`) that print `incr` exactly: 25 -> 0, 0.5 -> 1, 0.05 -> 2. */
+export function tickDecimals(incr: number, max: number): number {
+  const m = clampDecimals(max);
+  if (!(incr > 0) || !Number.isFinite(incr)) return m;
+  for (let d = 0; d < m; d++) {
+    const scaled = incr * 10 ** d;
+    if (Math.abs(scaled - Math.round(scaled)) < 1e-9 * Math.max(1, scaled)) return d;
+  }
+  return m;
+}
+
+/** An unsigned percentage for small ratios such as a spread: 0.000166 -> "0.00017%", 1.5 -> "1.50%". */
+export function formatSmallPercent(pct: number, locale?: string): string {
+  if (!Number.isFinite(pct)) return '–';
+  const a = Math.abs(pct);
+  const f =
+    a >= 1 || a === 0
+      ? numberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+      : numberFormat(locale, { maximumSignificantDigits: 2 });
+  return f.format(pct) + '%';
 }

@@ -65,3 +65,32 @@ export function contrastRatio(a: string, b: string): number {
   const lb = luminance(b);
   return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
 }
+
+/**
+ * `color` with its alpha multiplied by `alpha`, as rgba(); understands #rgb, #rrggbb, rgb() and rgba()
+ * (what a canvas reports back for sRGB colours). Null for anything else.
+ */
+export function withAlpha(color: string, alpha: number): string | null {
+  const c = color.trim();
+  let r: number, g: number, b: number;
+  let a = 1;
+  const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(c);
+  if (hex) {
+    let h = hex[1] as string;
+    if (h.length === 3) h = h.replace(/./g, (x) => x + x);
+    const n = parseInt(h, 16);
+    r = (n >> 16) & 255;
+    g = (n >> 8) & 255;
+    b = n & 255;
+  } else {
+    const fn = /^rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)(?:\s*[,/]\s*([\d.]+%?))?\s*\)$/i.exec(c);
+    if (!fn) return null;
+    r = Number(fn[1]);
+    g = Number(fn[2]);
+    b = Number(fn[3]);
+    const raw = fn[4];
+    if (raw !== undefined) a = raw.endsWith('%') ? parseFloat(raw) / 100 : parseFloat(raw);
+  }
+  const out = Math.round(Math.min(1, Math.max(0, a * alpha)) * 1000) / 1000;
+  return `rgba(${r}, ${g}, ${b}, ${out})`;
+}

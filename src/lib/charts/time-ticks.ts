@@ -43,6 +43,20 @@ export const TIME_INCRS: number[] = [
   10 * YEAR,
 ];
 
+const incrsCache = new Map<number, number[]>();
+
+/** TIME_INCRS without steps finer than one candle (ticks between candles mean nothing). */
+export function timeIncrsFor(candleSeconds: number): number[] {
+  const key = Number.isFinite(candleSeconds) && candleSeconds > 0 ? candleSeconds : 0;
+  let incrs = incrsCache.get(key);
+  if (!incrs) {
+    incrs = TIME_INCRS.filter((i) => i >= key);
+    if (incrs.length === 0) incrs = [TIME_INCRS[TIME_INCRS.length - 1] as number];
+    incrsCache.set(key, incrs);
+  }
+  return incrs;
+}
+
 const monthNameCache = new Map<string, string[]>();
 
 /** Short month names for a locale ("Jan", "Feb", ...), computed once. */

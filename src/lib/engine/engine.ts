@@ -1,5 +1,13 @@
 import * as Comlink from 'comlink';
-import type { EngineError, ExchangeConfig, MarketApi, MarketListener, StartResult, StorageReport, Timeframe } from '$workers/api';
+import type {
+  EngineError,
+  ExchangeConfig,
+  MarketApi,
+  MarketListener,
+  StartResult,
+  StorageReport,
+  Timeframe,
+} from '$workers/api';
 
 /**
  * The UI's only door to the engine. Comlink stays here: screens call typed async functions and get
@@ -19,7 +27,12 @@ export interface Engine {
 let instance: Engine | null = null;
 
 export function isEngineError(x: unknown): x is EngineError {
-  return typeof x === 'object' && x !== null && typeof (x as EngineError).code === 'string' && typeof (x as EngineError).message === 'string';
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof (x as EngineError).code === 'string' &&
+    typeof (x as EngineError).message === 'string'
+  );
 }
 
 /** Anything thrown across the boundary, as an EngineError. */

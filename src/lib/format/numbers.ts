@@ -22,7 +22,9 @@ export function formatFixed(value: number | null | undefined, decimals: number):
 /** Large volumes as 1.23M; small ones with a few decimals. */
 export function formatCompact(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
-  return Math.abs(value) >= 10_000 ? compactFormat.format(value) : fixed(Math.abs(value) >= 100 ? 0 : 2).format(value);
+  return Math.abs(value) >= 10_000
+    ? compactFormat.format(value)
+    : fixed(Math.abs(value) >= 100 ? 0 : 2).format(value);
 }
 
 export function formatPercent(value: number | null | undefined): string {
@@ -43,7 +45,12 @@ export function formatBytes(bytes: number | null | undefined): string {
   return `${fixed(u === 0 ? 0 : 1).format(v)} ${units[u]}`;
 }
 
-const clock = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+const clock = new Intl.DateTimeFormat('en-GB', {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+});
 const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 
 export function formatClock(ms: number): string {

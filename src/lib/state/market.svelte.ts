@@ -119,7 +119,9 @@ export class MarketState {
         case 'trades':
           if (e.symbol !== this.symbol) break;
           // Newest first, as a tape reads.
-          this.trades = e.reset ? [...e.trades].reverse().slice(0, maxTrades) : [...[...e.trades].reverse(), ...this.trades].slice(0, maxTrades);
+          this.trades = e.reset
+            ? [...e.trades].reverse().slice(0, maxTrades)
+            : [...[...e.trades].reverse(), ...this.trades].slice(0, maxTrades);
           break;
         case 'candles':
           if (e.symbol !== this.symbol || e.timeframe !== this.timeframe) break;
