@@ -32,6 +32,7 @@ export interface CcxtExchange {
   unWatchTrades?(symbol: string): Promise<unknown>;
   unWatchTicker?(symbol: string): Promise<unknown>;
   close(): Promise<unknown>;
+  loadHttpProxyAgent?(): Promise<unknown>;
   setDepthSink?(marketId: string, sink: ((message: unknown) => void) | undefined): void;
 }
 

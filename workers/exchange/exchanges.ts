@@ -21,11 +21,22 @@ const exchanges: Record<string, ExchangeEntry> = {
       fetchCurrencies: false,
       // One socket for all of a screen's streams.
       streamLimits: { spot: 1, margin: 1 },
+      // The full 24h ticker (bid, ask, VWAP, change); ccxt's default stream is the mini ticker, and
+      // watchTicker reads this option under watchTickers.
+      watchTicker: { name: 'ticker' },
+      watchTickers: { name: 'ticker' },
+      // The tape merges REST trades with the trade stream by id: both must be plain trades (ccxt's
+      // default REST method returns aggregate trades, whose ids are another sequence).
+      fetchTradesMethod: 'publicGetTrades',
     },
   },
 };
 
 export const supportedExchanges = Object.keys(exchanges);
+
+function runsOnNode(): boolean {
+  return typeof globalThis.process?.versions?.node === 'string' && !('WorkerGlobalScope' in globalThis) && !('window' in globalThis);
+}
 
 export async function createMarketSource(config: ExchangeConfig): Promise<MarketSource> {
   const entry = exchanges[config.id];
@@ -34,5 +45,8 @@ export async function createMarketSource(config: ExchangeConfig): Promise<Market
   const Exchange = await entry.load();
   const ex = new Exchange({ enableRateLimit: true, options: entry.options });
   if (config.restUrl || config.wsUrl) ex.urls.api = overrideUrls(ex.urls.api, config.restUrl, config.wsUrl);
+  // Under Node (tests, benchmarks) ccxt wants an http agent before it opens a plain ws:// socket;
+  // browsers need nothing.
+  if (config.wsUrl?.startsWith('ws://') && runsOnNode()) await ex.loadHttpProxyAgent?.();
   return new CcxtMarketSource(ex);
 }

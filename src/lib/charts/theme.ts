@@ -18,8 +18,8 @@ export interface ChartTheme {
 }
 
 export const FALLBACK_THEME: ChartTheme = {
-  up: '#26a69a',
-  down: '#ef5350',
+  up: '#2ebd85',
+  down: '#ff5c70',
   grid: 'rgba(160, 174, 192, 0.09)',
   text: '#9aa4b5',
   tagText: '#0b0e14',
