@@ -35,7 +35,11 @@ const exchanges: Record<string, ExchangeEntry> = {
 export const supportedExchanges = Object.keys(exchanges);
 
 function runsOnNode(): boolean {
-  return typeof globalThis.process?.versions?.node === 'string' && !('WorkerGlobalScope' in globalThis) && !('window' in globalThis);
+  return (
+    typeof globalThis.process?.versions?.node === 'string' &&
+    !('WorkerGlobalScope' in globalThis) &&
+    !('window' in globalThis)
+  );
 }
 
 export async function createMarketSource(config: ExchangeConfig): Promise<MarketSource> {

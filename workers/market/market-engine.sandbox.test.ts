@@ -1,7 +1,12 @@
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSandbox, type Sandbox } from '../../server/sandbox/index.js';
-import { ManualClock, silentLog, startServer, type RunningServer } from '../../server/sandbox/test-support.js';
+import {
+  ManualClock,
+  silentLog,
+  startServer,
+  type RunningServer,
+} from '../../server/sandbox/test-support.js';
 import { createMarketSource } from '../exchange/exchanges.js';
 import { LyraDb } from '../store/db.js';
 import { MarketStore } from '../store/market-store.js';
@@ -46,9 +51,17 @@ describe('market engine on the sandbox exchange', () => {
   }
 
   it('loads the markets with their precision and goes live', async () => {
-    await vi.waitFor(() => expect(lastOf('markets')?.markets.length).toBeGreaterThanOrEqual(6), { timeout: 20_000 });
+    await vi.waitFor(() => expect(lastOf('markets')?.markets.length).toBeGreaterThanOrEqual(6), {
+      timeout: 20_000,
+    });
     const btc = lastOf('markets')!.markets.find((m) => m.symbol === 'BTC/USDT')!;
-    expect(btc).toMatchObject({ tickSize: 0.01, stepSize: 0.00001, minNotional: 5, priceDecimals: 2, amountDecimals: 5 });
+    expect(btc).toMatchObject({
+      tickSize: 0.01,
+      stepSize: 0.00001,
+      minNotional: 5,
+      priceDecimals: 2,
+      amountDecimals: 5,
+    });
     // The book subscribes, then snapshots once the stream flows: let the market move a little.
     clock.t += 1_000;
     await vi.waitFor(() => expect(lastOf('status')?.status.connection).toBe('live'), { timeout: 20_000 });
@@ -80,11 +93,15 @@ describe('market engine on the sandbox exchange', () => {
   it('shows the exchange klines as candles and the latest trades on the tape', async () => {
     await vi.waitFor(() => expect(lastOf('candles')?.source).toBe('live'), { timeout: 20_000 });
     const candles = lastOf('candles')!.candles;
-    const klines = (await (await fetch(`${server.httpUrl}/api/v3/klines?symbol=BTCUSDT&interval=1h&limit=1000`)).json()) as unknown[][];
+    const klines = (await (
+      await fetch(`${server.httpUrl}/api/v3/klines?symbol=BTCUSDT&interval=1h&limit=1000`)
+    ).json()) as unknown[][];
     expect(candles.time.length).toBe(klines.length);
     expect(candles.time[0]).toBe(klines[0]![0]);
     expect(candles.open[0]).toBe(Number(klines[0]![1]));
-    const latest = (await (await fetch(`${server.httpUrl}/api/v3/trades?symbol=BTCUSDT&limit=50`)).json()) as Array<{ id: number; price: string }>;
+    const latest = (await (
+      await fetch(`${server.httpUrl}/api/v3/trades?symbol=BTCUSDT&limit=50`)
+    ).json()) as Array<{ id: number; price: string }>;
     await vi.waitFor(() => {
       const tape = events.flatMap((e) => (e.type === 'trades' && e.symbol === 'BTC/USDT' ? e.trades : []));
       const ids = new Set(tape.map((t) => t.id));
@@ -106,7 +123,10 @@ describe('market engine on the sandbox exchange', () => {
         const book = lastOf('book')?.book;
         expect(book?.symbol).toBe('ETH/BTC');
         expect(book?.nonce).toBe(snapshot.lastUpdateId);
-        expect([...book!.bids].slice(0, 2)).toEqual([Number(snapshot.bids[0]![0]), Number(snapshot.bids[0]![1])]);
+        expect([...book!.bids].slice(0, 2)).toEqual([
+          Number(snapshot.bids[0]![0]),
+          Number(snapshot.bids[0]![1]),
+        ]);
       },
       { timeout: 20_000, interval: 100 },
     );

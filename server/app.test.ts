@@ -1,0 +1,124 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createMetrics } from './metrics.js';
+import { createSandbox, type Sandbox } from './sandbox/index.js';
+import { silentLog } from './sandbox/test-support.js';
+
+describe('loadConfig', () => {
+  it('has sane defaults and reads the environment', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      port: 3000,
+      host: 'localhost',
+      sandboxSeed: 42,
+      sandboxHistoryDays: 7,
+      logLevel: 'info',
+    });
+    expect(c.dataDir).toMatch(/data$/);
+    expect(loadConfig({ PORT: '8080', SANDBOX_SEED: '7', DATA_DIR: '/tmp/x', LOG_LEVEL: '' })).toMatchObject({
+      port: 8080,
+      sandboxSeed: 7,
+      dataDir: '/tmp/x',
+      logLevel: 'info',
+    });
+  });
+
+  it('refuses bad values and says which', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
+    expect(() => loadConfig({ SANDBOX_SEED: '-1' })).toThrow(/SANDBOX_SEED/);
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+  });
+});
+
+describe('server app', () => {
+  let dir: string;
+  let sandbox: Sandbox;
+  let app: ReturnType<typeof createApp>;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lyra-static-'));
+    mkdirSync(join(dir, '_app/immutable'), { recursive: true });
+    writeFileSync(join(dir, 'index.html'), '<p>home</p>');
+    writeFileSync(join(dir, 'trade.html'), '<p>trade</p>');
+    writeFileSync(join(dir, '200.html'), '<p>spa</p>');
+    writeFileSync(join(dir, '_app/immutable/app.abc.js'), 'export {}');
+    writeFileSync(join(dir, 'sw.js'), 'self');
+    const metrics = createMetrics();
+    sandbox = createSandbox({ seed: 1, historyDays: 0, log: silentLog, metrics: metrics.registry });
+    app = createApp({
+      log: silentLog,
+      metrics,
+      sandbox,
+      staticDir: dir,
+      version: '9.9.9',
+      startedAt: Date.now(),
+    });
+  });
+  afterAll(async () => {
+    await sandbox.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const get = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers });
+
+  it('serves the prerendered pages and falls back to the SPA shell for deep links', async () => {
+    expect(await (await get('/trade', { accept: 'text/html' })).text()).toBe('<p>trade</p>');
+    expect(await (await get('/', { accept: 'text/html' })).text()).toBe('<p>home</p>');
+    const deep = await get('/portfolio/positions', { accept: 'text/html' });
+    expect(deep.status).toBe(200);
+    expect(await deep.text()).toBe('<p>spa</p>');
+    // A missing asset is a 404, not the shell (a script must never receive HTML).
+    expect((await get('/_app/immutable/missing.js')).status).toBe(404);
+  });
+
+  it('caches hashed files forever and revalidates everything else', async () => {
+    const asset = await get('/_app/immutable/app.abc.js');
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    expect(asset.headers.get('content-type')).toContain('javascript');
+    const sw = await get('/sw.js');
+    expect(sw.headers.get('cache-control')).toBe('no-cache');
+    const again = await get('/sw.js', { 'if-none-match': sw.headers.get('etag')! });
+    expect(again.status).toBe(304);
+  });
+
+  it('never serves files outside the build directory', async () => {
+    for (const path of [
+      '/../package.json',
+      '/%2e%2e/package.json',
+      '/..%2fpackage.json',
+      '/%2e%2e%2f%2e%2e%2fetc/passwd',
+    ]) {
+      const body = await (await get(path, { accept: 'text/html' })).text();
+      expect(body).not.toContain('"name"');
+      expect(body).not.toContain('root:');
+    }
+    expect((await get('/%E0%A4%A')).status).toBe(400);
+  });
+
+  it('reports health, metrics and sets security headers on every response', async () => {
+    const health = await (await get('/healthz')).json();
+    expect(health).toMatchObject({ status: 'ok', version: '9.9.9', sandbox: { seed: 1 } });
+    expect(health.sandbox.symbols).toContain('BTC/USDT');
+    await get('/api/v3/ping');
+    const metrics = await (await get('/metrics')).text();
+    expect(metrics).toMatch(
+      /lyra_http_requests_total\{method="GET",route="\/api\/v3\/ping",status="200"\} 1/,
+    );
+    expect(metrics).toContain('lyra_sandbox_');
+    const res = await get('/trade', { accept: 'text/html' });
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+
+  it('answers sandbox errors in Binance shape through the app', async () => {
+    const res = await get('/api/v3/depth?symbol=NOPE');
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ code: -1121, msg: 'Invalid symbol.' });
+  });
+});
