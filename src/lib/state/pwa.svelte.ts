@@ -45,14 +45,30 @@ class PwaState {
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible') void this.checkForUpdate();
     });
+    window.addEventListener('online', () => void this.checkForUpdate());
     setInterval(() => void this.checkForUpdate(), 60 * 60 * 1000);
   }
 
-  async checkForUpdate(): Promise<void> {
+  /** Outcome of the last check the user asked for, in words. */
+  checkResult = $state<string | null>(null);
+
+  async checkForUpdate(userAsked = false): Promise<void> {
+    if (userAsked) this.checkResult = 'Checking…';
     try {
-      await this.wb?.update();
+      if (!this.wb) throw new Error('no service worker');
+      await this.wb.update();
+      if (!userAsked) return;
+      // A found update installs in the background; "waiting" then shows the reload prompt.
+      const reg = await navigator.serviceWorker.getRegistration();
+      if (this.updateReady || reg?.waiting) this.checkResult = 'A new version is ready.';
+      else if (reg?.installing) this.checkResult = 'Downloading a new version…';
+      else this.checkResult = 'Lyra is up to date.';
     } catch {
       // Offline or the server is down: the next check tries again.
+      if (userAsked)
+        this.checkResult = navigator.onLine
+          ? 'Could not reach the server to check.'
+          : 'You are offline: Lyra checks again when the network is back.';
     }
   }
 
