@@ -66,6 +66,9 @@ export class FocusSession {
   private tickerDirty = false;
   private snapshotInFlight = false;
   private bookLoadedAt: number | null = null;
+  private storedBookSavedAt: number | null = null;
+  /** 'stored' until the exchange's klines arrive. */
+  private candlesSource: 'live' | 'stored' = 'stored';
   lastMessageAt: number | null = null;
   lastBookAt: number | null = null;
 
@@ -121,10 +124,6 @@ export class FocusSession {
     }
   }
 
-  private storedBookSavedAt: number | null = null;
-  /** 'stored' until the exchange's klines arrive. */
-  private candlesSource: 'live' | 'stored' = 'stored';
-
   start(): void {
     void this.loop('book', () => this.bookOnce());
     void this.loop('trades', () => this.tradesOnce());
@@ -157,13 +156,7 @@ export class FocusSession {
     const events: MarketEvent[] = [];
     if (this.bookDirty) {
       this.bookDirty = false;
-      const live = this.isBookLive;
-      events.push({
-        type: 'book',
-        book: this.book.view(this.deps.config.bookDepth),
-        source: live ? 'live' : 'stored',
-        savedAt: live ? null : this.storedBookSavedAt,
-      });
+      events.push(this.bookEvent());
     }
     if (this.tradesReset) {
       this.tradesReset = false;
@@ -209,15 +202,7 @@ export class FocusSession {
   /** The whole current state, for a subscriber that just arrived. */
   fullState(): MarketEvent[] {
     const events: MarketEvent[] = [];
-    if (this.book.bids.length + this.book.asks.length > 0) {
-      const live = this.isBookLive;
-      events.push({
-        type: 'book',
-        book: this.book.view(this.deps.config.bookDepth),
-        source: live ? 'live' : 'stored',
-        savedAt: live ? null : this.storedBookSavedAt,
-      });
-    }
+    if (this.book.bids.length + this.book.asks.length > 0) events.push(this.bookEvent());
     events.push({ type: 'trades', symbol: this.symbol, trades: this.tape.recent(100), reset: true });
     events.push({
       type: 'candles',
@@ -235,6 +220,16 @@ export class FocusSession {
       });
     if (this.ticker) events.push({ type: 'ticker', ticker: this.ticker });
     return events;
+  }
+
+  private bookEvent(): MarketEvent {
+    const live = this.isBookLive;
+    return {
+      type: 'book',
+      book: this.book.view(this.deps.config.bookDepth),
+      source: live ? 'live' : 'stored',
+      savedAt: live ? null : this.storedBookSavedAt,
+    };
   }
 
   /** Saves what a reload without network should show. */

@@ -12,11 +12,11 @@ import {
   wickWidth,
 } from './candle-geometry';
 import { clampDecimals, formatPrice, priceIncrs } from './format';
-import { frameScheduler } from './frame';
 import { maxTextWidth, textWidth } from './measure';
 import { AXIS_FONT_PX, readTheme } from './theme';
 import { attachTouchCursor } from './touch';
 import { formatTimeTicks, timeIncrsFor } from './time-ticks';
+import { createPlotShell } from './plot-shell';
 
 export interface CandleChartOptions {
   priceDecimals: number;
@@ -88,12 +88,7 @@ export function createCandleChart(el: HTMLElement, opts: CandleChartOptions): Ca
   let follow = 0;
   let lastIdx: number | null = null;
   let ySize = 0;
-  let destroyed = false;
-  let pendingW = 0;
-  let pendingH = 0;
-  let sizeDirty = false;
   let dataDirty = false;
-  let axesDirty = false;
 
   // Per-pixel-ratio drawing constants, rebuilt only when the ratio changes.
   let prCached = 0;
@@ -349,46 +344,36 @@ export function createCandleChart(el: HTMLElement, opts: CandleChartOptions): Ca
     },
   };
 
-  const u = new uPlot(uOpts, data, el);
-
-  const detachTouch = attachTouchCursor(u);
-
-  function flush() {
-    if (destroyed) return;
-    const dataChanged = dataDirty;
-    u.batch(() => {
-      if (sizeDirty) {
-        sizeDirty = false;
-        u.setSize({ width: pendingW, height: pendingH });
-      }
-      if (axesDirty) {
-        axesDirty = false;
-        u.redraw(false, true);
-      }
-      if (dataDirty) {
-        dataDirty = false;
-        const shift = follow;
-        follow = 0;
-        u.setData(data, false);
-        if (n > 0) {
-          const sx = u.scales.x;
-          if (zoomed && sx?.min != null && sx.max != null) {
-            u.setScale('x', { min: sx.min + shift, max: sx.max + shift });
-          } else {
-            zoomed = false;
-            u.setScale('x', fullRange());
-          }
+  let dataChanged = false;
+  const shell = createPlotShell(
+    (u) => {
+      if (!dataDirty) return;
+      dataDirty = false;
+      dataChanged = true;
+      const shift = follow;
+      follow = 0;
+      u.setData(data, false);
+      if (n > 0) {
+        const sx = u.scales.x;
+        if (zoomed && sx?.min != null && sx.max != null) {
+          u.setScale('x', { min: sx.min + shift, max: sx.max + shift });
+        } else {
+          zoomed = false;
+          u.setScale('x', fullRange());
         }
       }
-    });
-    if (dataChanged) opts.onData?.();
-  }
-
-  const frame = frameScheduler(flush);
+    },
+    () => {
+      if (dataChanged) opts.onData?.();
+      dataChanged = false;
+    },
+  );
+  const u = new uPlot(uOpts, data, el);
+  shell.attach(u, attachTouchCursor(u));
 
   function markData() {
     dataDirty = true;
-    frame.schedule();
+    shell.frame.schedule();
   }
 
   function resetZoom() {
@@ -476,29 +461,11 @@ export function createCandleChart(el: HTMLElement, opts: CandleChartOptions): Ca
       pd = p;
       ad = a;
       ySize = 0;
-      axesDirty = true;
-      frame.schedule();
+      shell.invalidateAxes();
     },
 
-    resize(w, h) {
-      const width = Math.max(0, Math.floor(w));
-      const height = Math.max(0, Math.floor(h));
-      if (width === (sizeDirty ? pendingW : u.width) && height === (sizeDirty ? pendingH : u.height)) return;
-      pendingW = width;
-      pendingH = height;
-      sizeDirty = true;
-      // Resize observers fire once per frame before paint: draw now so no stretched frame is shown.
-      frame.schedule();
-      frame.flush();
-    },
-
-    destroy() {
-      if (destroyed) return;
-      destroyed = true;
-      frame.cancel();
-      detachTouch();
-      u.destroy();
-    },
+    resize: shell.resize,
+    destroy: shell.destroy,
 
     get length() {
       return n;
@@ -529,8 +496,7 @@ export function createCandleChart(el: HTMLElement, opts: CandleChartOptions): Ca
     refreshTheme() {
       theme = readTheme(el);
       prCached = 0;
-      axesDirty = true;
-      frame.schedule();
+      shell.invalidateAxes();
     },
   };
 }

@@ -2,8 +2,8 @@ import uPlot from 'uplot';
 import type { BookView } from '$workers/api';
 import { computeDepth, createDepth, depthAt, depthXRange, type Depth, type DepthHit } from './depth-data';
 import { clampDecimals, formatCompact, formatPrice, priceIncrs, tickDecimals } from './format';
-import { frameScheduler } from './frame';
 import { maxTextWidth, normalizeColor, textWidth } from './measure';
+import { createPlotShell } from './plot-shell';
 import { AXIS_FONT_PX, FALLBACK_THEME, readTheme, withAlpha, type ChartTheme } from './theme';
 import { attachTouchCursor } from './touch';
 
@@ -64,12 +64,8 @@ export function createDepthChart(el: HTMLElement, opts: DepthChartOptions): Dept
 
   let pendingBook: BookView | null = null;
   let bookDirty = false;
-  let axesDirty = false;
-  let sizeDirty = false;
-  let pendingW = 0;
-  let pendingH = 0;
+  let hoverStale = false;
   let ySize = 0;
-  let destroyed = false;
   let dash: number[] = [];
   let dashRatio = 0;
 
@@ -206,40 +202,30 @@ export function createDepthChart(el: HTMLElement, opts: DepthChartOptions): Dept
     },
   };
 
+  const shell = createPlotShell(
+    (u) => {
+      if (!bookDirty) return;
+      bookDirty = false;
+      const b = pendingBook;
+      pendingBook = null;
+      computeDepth(b?.bids ?? EMPTY, b?.asks ?? EMPTY, depth);
+      u.setData(data);
+      hoverStale = true;
+    },
+    (u) => {
+      // The levels under a resting cursor change with the book even when the scales do not.
+      if (hoverStale && (u.cursor.left ?? -1) >= 0) emitHover(u);
+      hoverStale = false;
+    },
+  );
   const u = new uPlot(uOpts, data, el);
-  const detachTouch = attachTouchCursor(u);
-
-  function flush() {
-    if (destroyed) return;
-    const bookChanged = bookDirty;
-    u.batch(() => {
-      if (sizeDirty) {
-        sizeDirty = false;
-        u.setSize({ width: pendingW, height: pendingH });
-      }
-      if (axesDirty) {
-        axesDirty = false;
-        u.redraw(false, true);
-      }
-      if (bookDirty) {
-        bookDirty = false;
-        const b = pendingBook;
-        pendingBook = null;
-        computeDepth(b?.bids ?? EMPTY, b?.asks ?? EMPTY, depth);
-        u.setData(data);
-      }
-    });
-    // The levels under a resting cursor change with the book even when the scales do not.
-    if (bookChanged && (u.cursor.left ?? -1) >= 0) emitHover(u);
-  }
-
-  const frame = frameScheduler(flush);
+  shell.attach(u, attachTouchCursor(u));
 
   return {
     setBook(book) {
       pendingBook = book;
       bookDirty = true;
-      frame.schedule();
+      shell.frame.schedule();
     },
 
     setDecimals(price, amount) {
@@ -249,28 +235,11 @@ export function createDepthChart(el: HTMLElement, opts: DepthChartOptions): Dept
       pd = p;
       ad = a;
       ySize = 0;
-      axesDirty = true;
-      frame.schedule();
+      shell.invalidateAxes();
     },
 
-    resize(w, h) {
-      const width = Math.max(0, Math.floor(w));
-      const height = Math.max(0, Math.floor(h));
-      if (width === (sizeDirty ? pendingW : u.width) && height === (sizeDirty ? pendingH : u.height)) return;
-      pendingW = width;
-      pendingH = height;
-      sizeDirty = true;
-      frame.schedule();
-      frame.flush();
-    },
-
-    destroy() {
-      if (destroyed) return;
-      destroyed = true;
-      frame.cancel();
-      detachTouch();
-      u.destroy();
-    },
+    resize: shell.resize,
+    destroy: shell.destroy,
 
     get depth() {
       return depth;
@@ -279,8 +248,7 @@ export function createDepthChart(el: HTMLElement, opts: DepthChartOptions): Dept
     refreshTheme() {
       theme = readTheme(el);
       fills = fillsFor(theme);
-      axesDirty = true;
-      frame.schedule();
+      shell.invalidateAxes();
     },
   };
 }
