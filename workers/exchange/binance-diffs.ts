@@ -11,10 +11,14 @@ type DepthSink = (message: unknown) => void;
 export class BinanceWithDiffs extends binance {
   private readonly depthSinks = new Map<string, DepthSink>();
 
-  /** Routes diffs for one exchange market id (e.g. BTCUSDT) to `sink`, or stops routing them. */
-  setDepthSink(marketId: string, sink: DepthSink | undefined): void {
-    if (sink) this.depthSinks.set(marketId, sink);
-    else this.depthSinks.delete(marketId);
+  /** Routes diffs for one exchange market id (e.g. BTCUSDT) to `sink`. */
+  setDepthSink(marketId: string, sink: DepthSink): void {
+    this.depthSinks.set(marketId, sink);
+  }
+
+  /** Stops routing to `sink`, unless a newer watcher of the same market has replaced it meanwhile. */
+  removeDepthSink(marketId: string, sink: DepthSink): void {
+    if (this.depthSinks.get(marketId) === sink) this.depthSinks.delete(marketId);
   }
 
   override handleOrderBook(_client: Client, message: unknown): void {

@@ -104,6 +104,9 @@ describe('CcxtMarketSource', () => {
     const source = new CcxtMarketSource(
       exchange({
         setDepthSink: (_id, s) => (sink = s),
+        removeDepthSink: (_id, s) => {
+          if (sink === s) sink = undefined;
+        },
         watchOrderBook: () => new Promise((resolve) => (release = () => resolve(undefined))),
       }),
     );
@@ -121,5 +124,26 @@ describe('CcxtMarketSource', () => {
     release();
     await watching;
     expect(sink).toBeUndefined();
+  });
+});
+
+describe('BinanceWithDiffs depth routing', () => {
+  it('a finished watcher never unplugs a newer watcher of the same market', async () => {
+    const { BinanceWithDiffs } = await import('./binance-diffs.js');
+    const ex = new BinanceWithDiffs({});
+    const seen: string[] = [];
+    const older = () => seen.push('older');
+    const newer = () => seen.push('newer');
+    const handle = (ex as unknown as { handleOrderBook(c: unknown, m: unknown): void }).handleOrderBook.bind(
+      ex,
+    );
+    ex.setDepthSink('BTCUSDT', older);
+    ex.setDepthSink('BTCUSDT', newer);
+    ex.removeDepthSink('BTCUSDT', older);
+    handle(null, { s: 'BTCUSDT' });
+    ex.removeDepthSink('BTCUSDT', newer);
+    handle(null, { s: 'BTCUSDT' });
+    handle(null, { s: 'ETHUSDT' });
+    expect(seen).toEqual(['newer']);
   });
 });

@@ -33,7 +33,8 @@ export interface CcxtExchange {
   unWatchTicker?(symbol: string): Promise<unknown>;
   close(): Promise<unknown>;
   loadHttpProxyAgent?(): Promise<unknown>;
-  setDepthSink?(marketId: string, sink: ((message: unknown) => void) | undefined): void;
+  setDepthSink?(marketId: string, sink: (message: unknown) => void): void;
+  removeDepthSink?(marketId: string, sink: (message: unknown) => void): void;
 }
 
 async function guarded<T>(work: () => Promise<T>): Promise<T> {
@@ -107,11 +108,11 @@ export class CcxtMarketSource implements MarketSource {
 
   watchBookDiffs(symbol: string, handlers: DepthHandlers): Promise<void> {
     return guarded(async () => {
-      const setSink = this.ex.setDepthSink?.bind(this.ex);
-      if (!setSink)
+      const ex = this.ex;
+      if (!ex.setDepthSink)
         throw new EngineFailure(engineError('not-supported', `${this.exchangeId} has no depth diff stream.`));
-      const id = this.ex.market(symbol).id;
-      setSink(id, (message) => {
+      const id = ex.market(symbol).id;
+      const sink = (message: unknown) => {
         let diff;
         try {
           diff = parseDepthDiff(message);
@@ -120,12 +121,13 @@ export class CcxtMarketSource implements MarketSource {
           return;
         }
         handlers.onDiff(diff);
-      });
+      };
+      ex.setDepthSink(id, sink);
       try {
         // Never resolves while subscribed (the diffs bypass ccxt's book); rejects when the socket fails.
-        await this.ex.watchOrderBook(symbol);
+        await ex.watchOrderBook(symbol);
       } finally {
-        setSink(id, undefined);
+        ex.removeDepthSink?.(id, sink);
       }
     });
   }
