@@ -1,13 +1,13 @@
-import { EngineFailure, fromCcxtError, type EngineError } from '../shared/errors.js';
+import { EngineFailure, fromCcxtError, permanentFeedErrors, type EngineError } from '../shared/errors.js';
 import type { MarketStore } from '../store/market-store.js';
 import { backoffDelay } from './backoff.js';
 import { BookSync, type BookDiff } from './book-sync.js';
-import { CandleSeries } from './candle-series.js';
+import { CandleSeries, type CandleColumns } from './candle-series.js';
 import type { MarketEvent } from './events.js';
 import type { MarketSource } from './market-source.js';
 import { L2Book } from './order-book.js';
 import type { Sleeper } from './sleeper.js';
-import { timeframeMs, type Timeframe } from './timeframes.js';
+import type { Timeframe } from './timeframes.js';
 import { TradeTape, type TapeTrade } from './trade-tape.js';
 import type { TickerInfo } from './types.js';
 
@@ -39,6 +39,8 @@ export interface LoopFailure {
   retryAt: number | null;
 }
 
+type Loop = 'book' | 'trades' | 'ticker';
+
 const asEngineError = (e: unknown): EngineError => (e instanceof EngineFailure ? e.error : fromCcxtError(e));
 
 /**
@@ -52,8 +54,12 @@ export class FocusSession {
   private candles: CandleSeries;
   private ticker: TickerInfo | null = null;
   private readonly abort = new AbortController();
-  private readonly failures = new Map<string, LoopFailure>();
+  private readonly failures = new Map<Loop, LoopFailure>();
+  /** When each loop last received something: a loop that streamed since its last failure starts its backoff over. */
+  private readonly progressAt = new Map<Loop, number>();
   private bookDirty = false;
+  /** The book failed a check (gap, crossed): never shown until a snapshot replaces it. */
+  private bookSuspect = false;
   private bookSavedVersion = -1;
   private newTrades: TapeTrade[] = [];
   private tradesReset = false;
@@ -63,6 +69,7 @@ export class FocusSession {
   private candleGeneration = 0;
   /** Trades at or before this time are already inside the exchange's klines. */
   private candlesAsOf = Infinity;
+  private repairing = false;
   private tickerDirty = false;
   private snapshotInFlight = false;
   private bookLoadedAt: number | null = null;
@@ -92,7 +99,7 @@ export class FocusSession {
   }
 
   get isBookLive(): boolean {
-    return this.sync.isSynced && this.bookLoadedAt !== null;
+    return this.sync.isSynced && this.bookLoadedAt !== null && !this.bookSuspect;
   }
 
   currentFailures(): LoopFailure[] {
@@ -101,14 +108,15 @@ export class FocusSession {
 
   /** Shows what was saved last time, before (or without) the network. */
   async restore(): Promise<void> {
-    const { store, exchange } = this.deps;
+    const { store, exchange, config } = this.deps;
+    const tf = this.timeframeValue;
     const [book, trades, candles] = await Promise.all([
-      store.loadBook(exchange, this.symbol),
-      store.loadTape(exchange, this.symbol),
-      store.loadCandles(exchange, this.symbol, this.timeframeValue, this.deps.config.candleLimit),
+      this.readStore(() => store.loadBook(exchange, this.symbol), undefined),
+      this.readStore(() => store.loadTape(exchange, this.symbol), []),
+      this.readStore(() => store.loadCandles(exchange, this.symbol, tf, config.candleLimit), null),
     ]);
     if (this.signal.aborted) return;
-    if (book && !this.isBookLive) {
+    if (book && !this.isBookLive && this.bookLoadedAt === null) {
       this.book.reset(book.bids, book.asks, -1, book.time);
       this.storedBookSavedAt = book.savedAt;
       this.bookDirty = true;
@@ -117,7 +125,8 @@ export class FocusSession {
       this.tape.add(trades);
       this.tradesReset = true;
     }
-    if (candles.time.length > 0) {
+    // The timeframe may have changed while storage was read: those candles belong to another chart.
+    if (candles && candles.time.length > 0 && tf === this.timeframeValue && this.candles.length === 0) {
       this.candles.merge(candles);
       this.candlesSource = 'stored';
       this.candlesChanged = 'all';
@@ -154,7 +163,7 @@ export class FocusSession {
   /** Events for everything that changed since the last drain. */
   drain(): MarketEvent[] {
     const events: MarketEvent[] = [];
-    if (this.bookDirty) {
+    if (this.bookDirty && !this.bookSuspect) {
       this.bookDirty = false;
       events.push(this.bookEvent());
     }
@@ -176,13 +185,7 @@ export class FocusSession {
       });
     }
     if (this.candlesChanged === 'all') {
-      events.push({
-        type: 'candles',
-        symbol: this.symbol,
-        timeframe: this.timeframeValue,
-        candles: this.candles.columns(),
-        source: this.candlesSource,
-      });
+      events.push(this.candlesEvent());
     } else if (this.candlesChanged === 'last' && this.candles.length > 0) {
       events.push({
         type: 'candle',
@@ -202,15 +205,9 @@ export class FocusSession {
   /** The whole current state, for a subscriber that just arrived. */
   fullState(): MarketEvent[] {
     const events: MarketEvent[] = [];
-    if (this.book.bids.length + this.book.asks.length > 0) events.push(this.bookEvent());
+    if (this.book.bids.length + this.book.asks.length > 0 && !this.bookSuspect) events.push(this.bookEvent());
     events.push({ type: 'trades', symbol: this.symbol, trades: this.tape.recent(100), reset: true });
-    events.push({
-      type: 'candles',
-      symbol: this.symbol,
-      timeframe: this.timeframeValue,
-      candles: this.candles.columns(),
-      source: this.candlesSource,
-    });
+    events.push(this.candlesEvent());
     if (this.candlesLoading)
       events.push({
         type: 'candlesLoading',
@@ -232,43 +229,88 @@ export class FocusSession {
     };
   }
 
-  /** Saves what a reload without network should show. */
-  async persist(): Promise<void> {
+  private candlesEvent(): MarketEvent {
+    return {
+      type: 'candles',
+      symbol: this.symbol,
+      timeframe: this.timeframeValue,
+      candles: this.candles.columns(),
+      source: this.candlesSource,
+    };
+  }
+
+  /**
+   * Saves what a reload without network should show. `everything` writes the whole candle series
+   * (after the cache was cleared); otherwise only the newest candles, which are the ones that change.
+   */
+  async persist(everything = false): Promise<void> {
     const { store, exchange } = this.deps;
     const writes: Array<Promise<unknown>> = [];
-    if (this.isBookLive && this.book.nonce !== this.bookSavedVersion) {
+    if (this.isBookLive && (everything || this.book.nonce !== this.bookSavedVersion)) {
       this.bookSavedVersion = this.book.nonce;
       writes.push(store.saveBook(exchange, this.book.view(this.deps.config.bookDepth), this.deps.now()));
     }
     if (this.tape.length > 0) writes.push(store.saveTape(exchange, this.symbol, this.tape.recent(100)));
     if (this.ticker) writes.push(store.saveTickers(exchange, [this.ticker]));
     if (this.candlesSource === 'live' && this.candles.length > 0) {
-      writes.push(store.saveCandles(exchange, this.symbol, this.timeframeValue, this.candles.columns(5)));
+      writes.push(
+        store.saveCandles(
+          exchange,
+          this.symbol,
+          this.timeframeValue,
+          this.candles.columns(everything ? undefined : 5),
+        ),
+      );
     }
     await Promise.all(writes);
   }
 
-  private markMessage(isBook = false): void {
+  private markMessage(loop: Loop): void {
     const now = this.deps.now();
     this.lastMessageAt = now;
-    if (isBook) this.lastBookAt = now;
+    this.progressAt.set(loop, now);
+    if (loop === 'book') this.lastBookAt = now;
   }
 
-  /** Runs `once` again and again; failures back off, and the wait is cut short when the network returns. */
-  private async loop(name: string, once: () => Promise<void>): Promise<void> {
+  /** Storage trouble (quota, a blocked database) must not stop live data: report it and go on. */
+  private async readStore<T>(read: () => Promise<T>, fallback: T): Promise<T> {
+    try {
+      return await read();
+    } catch (e) {
+      this.storageNotice(e);
+      return fallback;
+    }
+  }
+
+  private storageNotice(e: unknown): void {
+    const message = e instanceof Error ? e.message : String(e);
+    this.deps.notice({
+      code: 'storage',
+      message: `Could not use this device's storage: ${message}`,
+      retryable: true,
+    });
+  }
+
+  /**
+   * Runs `once` again and again. Failures back off (the wait is cut short when the network returns);
+   * a loop that streamed since it last failed starts its backoff over. Only failures that retrying
+   * cannot fix (an unknown market) stop it.
+   */
+  private async loop(name: Loop, once: () => Promise<void>): Promise<void> {
     let attempt = 0;
     while (!this.signal.aborted) {
+      const startedAt = this.deps.now();
       try {
         await once();
-        attempt = 0;
       } catch (e) {
         if (this.signal.aborted) return;
         const error = asEngineError(e);
-        if (!error.retryable) {
+        if (permanentFeedErrors.has(error.code)) {
           this.failures.set(name, { loop: name, error, retryAt: null });
           this.deps.notice(error);
           return;
         }
+        if ((this.progressAt.get(name) ?? -Infinity) >= startedAt) attempt = 0;
         const delay = backoffDelay(attempt++, undefined, this.deps.random);
         this.failures.set(name, { loop: name, error, retryAt: this.deps.now() + delay });
         await this.deps.sleeper.sleep(delay, this.signal);
@@ -283,10 +325,10 @@ export class FocusSession {
     if (source.bookMode === 'snapshots') {
       while (!this.signal.aborted) {
         const snap = await source.watchBookSnapshot(this.symbol, this.deps.config.bookDepth);
-        this.markMessage(true);
-        this.book.reset(snap.bids, snap.asks, snap.nonce, snap.time);
-        this.bookLoadedAt = this.deps.now();
+        this.markMessage('book');
         this.sync.onSnapshot(snap);
+        this.bookLoadedAt = this.deps.now();
+        this.bookSuspect = false;
         this.bookDirty = true;
       }
       return;
@@ -296,15 +338,15 @@ export class FocusSession {
     const streaming = new Promise<void>((resolve) => (firstDiff = resolve));
     const watching = source.watchBookDiffs(this.symbol, {
       onDiff: (diff) => {
-        this.markMessage(true);
+        this.markMessage('book');
         firstDiff();
         this.onDiff(diff);
       },
       onInvalid: (error) => {
-        this.markMessage();
         this.deps.notice(error);
         // The dropped message may have carried level changes: the book can no longer be trusted.
         this.sync.desync();
+        this.bookSuspect = true;
         void this.resnapshot();
       },
     });
@@ -312,7 +354,12 @@ export class FocusSession {
     void Promise.race([streaming, this.deps.sleeper.sleep(3000, this.signal)]).then(() => {
       if (!this.signal.aborted) void this.resnapshot();
     });
-    await watching;
+    try {
+      await watching;
+    } finally {
+      // The stream is gone: whatever the book shows now is no longer live.
+      this.sync.desync();
+    }
   }
 
   private onDiff(diff: BookDiff): void {
@@ -320,6 +367,7 @@ export class FocusSession {
     if (outcome.kind === 'applied') {
       this.bookDirty = true;
     } else if (outcome.kind === 'resnapshot') {
+      this.bookSuspect = true;
       this.deps.notice({
         code: 'book-gap',
         message: `Order book out of step (${outcome.reason}): reloading it.`,
@@ -338,19 +386,20 @@ export class FocusSession {
           const source = await this.deps.source();
           const snap = await source.fetchBook(this.symbol, this.deps.config.snapshotLimit);
           if (this.signal.aborted) return;
-          this.markMessage(true);
-          const outcome = this.sync.onSnapshot(snap);
-          if (outcome.kind === 'applied') {
+          this.markMessage('book');
+          if (this.sync.onSnapshot(snap).kind === 'applied') {
             this.bookLoadedAt = this.deps.now();
+            this.bookSuspect = false;
             this.bookDirty = true;
             return;
           }
         } catch (e) {
           const error = asEngineError(e);
-          if (!error.retryable) {
+          if (permanentFeedErrors.has(error.code)) {
             this.deps.notice(error);
             return;
           }
+          if (error.code === 'feed-invalid-message') this.deps.notice(error);
         }
         await this.deps.sleeper.sleep(
           backoffDelay(attempt, { baseMs: 250, maxMs: 5000 }, this.deps.random),
@@ -367,9 +416,11 @@ export class FocusSession {
     if (this.signal.aborted) return;
     // REST first: fills whatever the stream missed while disconnected (the tape skips known ids).
     this.addTrades(await source.fetchTrades(this.symbol, this.deps.config.tradeBackfill));
+    // After a reconnect the candles may have missed whole bars: ask the exchange for them now.
+    if (this.candlesSource === 'live') void this.repairCandles();
     while (!this.signal.aborted) {
       const trades = await source.watchTrades(this.symbol);
-      this.markMessage();
+      this.markMessage('trades');
       this.addTrades(trades);
     }
   }
@@ -390,7 +441,7 @@ export class FocusSession {
     const source = await this.deps.source();
     while (!this.signal.aborted) {
       const ticker = await source.watchTicker(this.symbol);
-      this.markMessage();
+      this.markMessage('ticker');
       this.ticker = ticker;
       this.tickerDirty = true;
     }
@@ -410,9 +461,12 @@ export class FocusSession {
     this.setCandlesLoading(true);
     const { store, exchange, config } = this.deps;
     if (this.candles.length === 0) {
-      const stored = await store.loadCandles(exchange, this.symbol, tf, config.candleLimit);
+      const stored = await this.readStore(
+        () => store.loadCandles(exchange, this.symbol, tf, config.candleLimit),
+        null,
+      );
       if (stale()) return;
-      if (stored.time.length > 0) {
+      if (stored && stored.time.length > 0) {
         this.candles.merge(stored);
         this.candlesSource = 'stored';
         this.candlesChanged = 'all';
@@ -431,11 +485,11 @@ export class FocusSession {
         this.candlesSource = 'live';
         this.candlesChanged = 'all';
         this.setCandlesLoading(false);
-        await store.saveCandles(exchange, this.symbol, tf, fetched);
+        await this.saveCandles(tf, fetched);
         break;
       } catch (e) {
         const error = asEngineError(e);
-        if (!error.retryable) {
+        if (permanentFeedErrors.has(error.code)) {
           this.setCandlesLoading(false);
           this.deps.notice(error);
           return;
@@ -446,19 +500,38 @@ export class FocusSession {
     // Trades can be missed while reconnecting; the exchange's own klines are the truth. Repair the tail.
     while (!stale()) {
       await this.deps.sleeper.sleep(config.candleReconcileMs, this.signal);
-      if (stale()) return;
-      try {
-        const source = await this.deps.source();
-        const since = this.candles.length > 0 ? this.candles.lastTime - timeframeMs[tf] : undefined;
-        const asOf = this.deps.now();
-        const recent = await source.fetchCandles(this.symbol, tf, since, 3);
-        if (stale()) return;
-        this.candles.merge(recent);
-        this.candlesAsOf = asOf;
-        this.candlesChanged = 'all';
-      } catch {
-        // The next round tries again; the live candle keeps updating from trades meanwhile.
-      }
+      if (!stale()) await this.repairCandles();
+    }
+  }
+
+  /** Fetches every candle from the newest one held onwards (more than one after a long disconnect). */
+  private async repairCandles(): Promise<void> {
+    if (this.repairing || this.candles.length === 0) return;
+    this.repairing = true;
+    const generation = this.candleGeneration;
+    const tf = this.timeframeValue;
+    try {
+      const source = await this.deps.source();
+      const since = this.candles.lastTime;
+      const asOf = this.deps.now();
+      const recent = await source.fetchCandles(this.symbol, tf, since, this.deps.config.candleLimit);
+      if (this.signal.aborted || generation !== this.candleGeneration) return;
+      this.candles.merge(recent);
+      this.candlesAsOf = asOf;
+      this.candlesChanged = 'all';
+      if (recent.time.length > 1) await this.saveCandles(tf, recent);
+    } catch {
+      // The next round tries again; the live candle keeps updating from trades meanwhile.
+    } finally {
+      this.repairing = false;
+    }
+  }
+
+  private async saveCandles(tf: Timeframe, candles: CandleColumns): Promise<void> {
+    try {
+      await this.deps.store.saveCandles(this.deps.exchange, this.symbol, tf, candles);
+    } catch (e) {
+      this.storageNotice(e);
     }
   }
 }

@@ -33,7 +33,8 @@ describe('market engine on the sandbox exchange', () => {
     sandbox.start();
     service = new MarketService(
       { store: new MarketStore(new LyraDb('engine-on-sandbox')), createSource: createMarketSource },
-      { staleAfterMs: 60_000, reconnectAfterMs: 120_000 },
+      // Short enough that a frozen market trips the silent-feed reconnect within a test.
+      { staleAfterMs: 2_000, reconnectAfterMs: 4_000 },
     );
     service.subscribe((batch) => events.push(...batch));
     await service.start({ id: 'binance', restUrl: server.httpUrl, wsUrl: server.wsUrl });
@@ -70,8 +71,11 @@ describe('market engine on the sandbox exchange', () => {
   it('keeps a book identical to the exchange snapshot after every step of the market', async () => {
     for (let step = 0; step < 6; step++) {
       const before = (await restDepth(1)).lastUpdateId;
-      clock.t += 1_500 + step * 700;
-      sandbox.advanceTo(clock.t);
+      // Step the simulated market until its book has changed (quiet seconds happen).
+      for (let i = 0; i < 60 && (await restDepth(1)).lastUpdateId === before; i++) {
+        clock.t += 500 + step * 300;
+        sandbox.advanceTo(clock.t);
+      }
       expect((await restDepth(1)).lastUpdateId, 'the market moved').toBeGreaterThan(before);
       // Wait until the sandbox has pushed this step and the engine has applied it.
       const rest = await vi.waitFor(
@@ -129,6 +133,27 @@ describe('market engine on the sandbox exchange', () => {
         ]);
       },
       { timeout: 20_000, interval: 100 },
+    );
+  });
+
+  it('recovers by itself when the feed goes silent: stale, reconnect through ccxt, live and exact again', async () => {
+    // The market stands still: no diffs at all, so the engine must notice and reconnect.
+    await vi.waitFor(
+      () => expect(events.some((e) => e.type === 'notice' && e.error.code === 'stale-feed')).toBe(true),
+      {
+        timeout: 15_000,
+      },
+    );
+    await vi.waitFor(
+      async () => {
+        clock.t += 700;
+        sandbox.advanceTo(clock.t);
+        const res = await fetch(`${server.httpUrl}/api/v3/depth?symbol=ETHBTC&limit=100`);
+        const snapshot = (await res.json()) as { lastUpdateId: number };
+        expect(lastOf('status')?.status.connection).toBe('live');
+        expect(lastOf('book')?.book.nonce).toBe(snapshot.lastUpdateId);
+      },
+      { timeout: 30_000, interval: 300 },
     );
   });
 });

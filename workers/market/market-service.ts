@@ -94,6 +94,7 @@ export class MarketService {
   private timers: Array<ReturnType<typeof setInterval>> = [];
   private readonly lifetime = new AbortController();
   private forcedReconnectAt = 0;
+  private focusQueue: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -127,15 +128,20 @@ export class MarketService {
     }
     this.exchangeConfig = exchange;
     this.status = { ...this.status, exchange: exchange.id };
-    const { store } = this.deps;
-    this.markets = await store.loadMarkets(exchange.id);
-    for (const t of await store.loadTickers(exchange.id)) this.tickers.set(t.symbol, t);
-    if (this.markets.length > 0) this.push({ type: 'markets', exchange: exchange.id, markets: this.markets });
-    if (this.tickers.size > 0) this.push({ type: 'tickers', tickers: [...this.tickers.values()] });
-    const saved = await store.getSetting<SavedView>('view');
-    const symbol = this.pickSymbol(saved?.symbol);
-    const timeframe = saved && isTimeframe(saved.timeframe) ? saved.timeframe : '1h';
-    await this.openSession(symbol, timeframe);
+    // A focus() made while this runs waits for it: the user's choice must land on the opened session.
+    await this.serially(async () => {
+      const { store } = this.deps;
+      this.markets = await this.readStore(() => store.loadMarkets(exchange.id), []);
+      for (const t of await this.readStore(() => store.loadTickers(exchange.id), []))
+        this.tickers.set(t.symbol, t);
+      if (this.markets.length > 0)
+        this.push({ type: 'markets', exchange: exchange.id, markets: this.markets });
+      if (this.tickers.size > 0) this.push({ type: 'tickers', tickers: [...this.tickers.values()] });
+      const saved = await this.readStore(() => store.getSetting<SavedView>('view'), undefined);
+      const symbol = this.pickSymbol(saved?.symbol);
+      const timeframe = saved && isTimeframe(saved.timeframe) ? saved.timeframe : '1h';
+      await this.openSession(symbol, timeframe);
+    });
     this.timers.push(
       setInterval(() => this.flush(), this.config.flushMs),
       setInterval(() => this.checkHealth(), this.config.healthMs),
@@ -148,8 +154,21 @@ export class MarketService {
     return this.startResult();
   }
 
-  /** Shows another symbol and/or timeframe. */
-  async focus(symbol: string, timeframe: Timeframe): Promise<void> {
+  /**
+   * Shows another symbol and/or timeframe. Calls run one after another: a quick A, B, A must not
+   * subscribe A again while A's unsubscribe is still in flight.
+   */
+  focus(symbol: string, timeframe: Timeframe): Promise<void> {
+    return this.serially(() => this.focusNow(symbol, timeframe));
+  }
+
+  private serially(work: () => Promise<void>): Promise<void> {
+    const run = this.focusQueue.then(work);
+    this.focusQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async focusNow(symbol: string, timeframe: Timeframe): Promise<void> {
     if (!this.exchangeConfig)
       throw new EngineFailure(engineError('not-started', 'The market engine has not started yet.'));
     if (typeof symbol !== 'string' || symbol.length === 0 || symbol.length > 40) {
@@ -174,7 +193,7 @@ export class MarketService {
     if (this.session?.symbol === symbol) {
       this.session.setTimeframe(timeframe);
       this.push({ type: 'focus', symbol, timeframe });
-      await this.deps.store.setSetting('view', { symbol, timeframe } satisfies SavedView);
+      await this.saveView({ symbol, timeframe });
       this.flush();
       return;
     }
@@ -223,9 +242,17 @@ export class MarketService {
     return { usage, quota, rows };
   }
 
-  /** Drops cached market data; live data flows again at once. */
+  /**
+   * Drops cached market data. What is on screen now is saved again at once, so an offline reload
+   * right after still opens with the markets and the chart in view.
+   */
   async clearCache(): Promise<void> {
-    await this.deps.store.clearMarketData();
+    const { store } = this.deps;
+    await store.clearMarketData();
+    if (!this.exchangeConfig) return;
+    if (this.markets.length > 0) await store.saveMarkets(this.exchangeConfig.id, this.markets);
+    if (this.tickers.size > 0) await store.saveTickers(this.exchangeConfig.id, [...this.tickers.values()]);
+    await this.session?.persist(true);
   }
 
   async stop(): Promise<void> {
@@ -276,7 +303,34 @@ export class MarketService {
     await session.restore();
     if (this.session !== session) return;
     session.start();
-    await this.deps.store.setSetting('view', { symbol, timeframe } satisfies SavedView);
+    await this.saveView({ symbol, timeframe });
+  }
+
+  private async saveView(view: SavedView): Promise<void> {
+    try {
+      await this.deps.store.setSetting('view', view);
+    } catch (e) {
+      this.storageNotice(e);
+    }
+  }
+
+  /** Storage trouble (quota, a blocked database) must not stop live data: report it and go on. */
+  private async readStore<T>(read: () => Promise<T>, fallback: T): Promise<T> {
+    try {
+      return await read();
+    } catch (e) {
+      this.storageNotice(e);
+      return fallback;
+    }
+  }
+
+  private storageNotice(e: unknown): void {
+    const message = e instanceof Error ? e.message : String(e);
+    this.push({
+      type: 'notice',
+      error: engineError('storage', `Could not use this device's storage: ${message}`, true),
+      at: this.now(),
+    });
   }
 
   private awaitSource(): Promise<MarketSource> {
@@ -292,13 +346,18 @@ export class MarketService {
         if (markets.length === 0)
           throw new EngineFailure(engineError('no-markets', `${exchange.id} lists no spot markets.`, true));
         this.markets = markets;
-        await this.deps.store.saveMarkets(exchange.id, markets);
         this.push({ type: 'markets', exchange: exchange.id, markets });
+        try {
+          await this.deps.store.saveMarkets(exchange.id, markets);
+        } catch (e) {
+          this.storageNotice(e);
+        }
         this.connectFailure = null;
         this.source = source;
         for (const resolve of this.sourceWaiters.splice(0)) resolve(source);
         if (this.session && !markets.some((m) => m.symbol === this.session!.symbol)) {
-          await this.openSession(this.pickSymbol(undefined), this.session.timeframe);
+          const timeframe = this.session.timeframe;
+          await this.serially(() => this.openSession(this.pickSymbol(undefined), timeframe));
         }
         void this.pollTickers();
         this.updateStatus();
@@ -330,12 +389,7 @@ export class MarketService {
     try {
       await this.session?.persist();
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      this.push({
-        type: 'notice',
-        error: engineError('storage', `Could not save market data on this device: ${message}`, true),
-        at: this.now(),
-      });
+      this.storageNotice(e);
     }
   }
 
@@ -343,12 +397,11 @@ export class MarketService {
     const session = this.session;
     const now = this.now();
     // A silent stream is not always a closed one: drop the connection so the loops reconnect.
+    const silentFor = session?.lastBookAt != null ? now - session.lastBookAt : 0;
     if (
       this.online &&
       this.source &&
-      session?.lastBookAt !== null &&
-      session !== null &&
-      now - (session.lastBookAt ?? now) > this.config.reconnectAfterMs &&
+      silentFor > this.config.reconnectAfterMs &&
       now - this.forcedReconnectAt > this.config.reconnectAfterMs
     ) {
       this.forcedReconnectAt = now;

@@ -20,6 +20,15 @@ describe('fromCcxtError', () => {
       retryable: true,
     });
     expect(fromCcxtError('weird')).toMatchObject({ code: 'unexpected', retryable: false });
+    // The socket Lyra closed itself to reconnect a silent feed, and a subscription the exchange ended.
+    expect(fromCcxtError(ccxtError('ExchangeClosedByUser'))).toMatchObject({
+      code: 'reconnect',
+      retryable: true,
+    });
+    expect(fromCcxtError(ccxtError('UnsubscribeError'))).toMatchObject({
+      code: 'unsubscribed',
+      retryable: true,
+    });
   });
 
   it('passes engine errors through unchanged', () => {

@@ -81,7 +81,21 @@ function lineage(name: string): string[] {
   return chain;
 }
 
+/**
+ * Errors that retrying cannot fix. A market-data feed is a subscription, not a request: it retries
+ * everything else with backoff (the exchange may be restarting, a message may have been garbled).
+ */
+export const permanentFeedErrors: ReadonlySet<string> = new Set([
+  'bad-symbol',
+  'not-supported',
+  'auth',
+  'bad-config',
+]);
+
 const plainMessages: Array<[string, string, string]> = [
+  // Lyra closed the socket itself (a silent feed): reconnecting is the point.
+  ['ExchangeClosedByUser', 'reconnect', 'Reconnecting to the exchange.'],
+  ['UnsubscribeError', 'unsubscribed', 'The exchange ended a subscription. Subscribing again.'],
   ['BadSymbol', 'bad-symbol', 'The exchange does not list this market. Pick another symbol.'],
   ['AuthenticationError', 'auth', 'The exchange refused the API key. Check the key and its permissions.'],
   ['RateLimitExceeded', 'rate-limit', 'The exchange is rate-limiting Lyra. Retrying more slowly.'],
@@ -103,7 +117,12 @@ export function fromCcxtError(e: unknown): EngineError {
   const name = e instanceof Error ? e.name : '';
   const raw = e instanceof Error ? e.message : String(e);
   const chain = lineage(name);
-  const retryable = chain.includes('OperationFailed') || name === 'TypeError'; // fetch() network failures are TypeErrors
+  // fetch() network failures are TypeErrors; a socket Lyra closed or an ended subscription is reopened.
+  const retryable =
+    chain.includes('OperationFailed') ||
+    name === 'TypeError' ||
+    name === 'ExchangeClosedByUser' ||
+    name === 'UnsubscribeError';
   for (const [cls, code, message] of plainMessages) {
     if (chain.includes(cls)) return engineError(code, message, retryable, { cause: raw.slice(0, 300) });
   }
