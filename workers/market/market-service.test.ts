@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { EngineFailure, engineError } from '../shared/errors.js';
+import { engineError } from '../shared/errors.js';
 import { LyraDb } from '../store/db.js';
 import { MarketStore } from '../store/market-store.js';
 import type { BookDiff, BookSnapshot } from './book-sync.js';
