@@ -19,9 +19,15 @@ test.describe('Trade screen', () => {
     const before = await trade.bookText();
     await expect.poll(() => trade.bookText(), { timeout: 20_000 }).not.toBe(before);
 
-    // The chart summary follows the live candle.
+    // The chart summary follows the live candle, and the newest candle changes as trades come in.
     const chart = trade.candleChart.locator('[role="img"]').first();
     await expect(chart).toHaveAttribute('aria-label', /\d+ candles/);
+    await trade.chooseTimeframe('1m');
+    await expect(chart).toHaveAttribute('aria-label', /1m candlestick chart, [\d,]+ candles/);
+    await expect(trade.candleReadout).not.toContainText('Updating');
+    await expect(trade.candleReadout).toContainText(/C\s*[\d,]+\.\d+/);
+    const candleBefore = await trade.candleReadout.innerText();
+    await expect.poll(() => trade.candleReadout.innerText(), { timeout: 45_000 }).not.toBe(candleBefore);
 
     await trade.show('Trades');
     await expect(trade.trades.first()).toBeVisible({ timeout: 30_000 });

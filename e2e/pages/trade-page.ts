@@ -9,6 +9,8 @@ export class TradePage {
   readonly trades: Locator;
   readonly lastPrice: Locator;
   readonly candleChart: Locator;
+  /** The line above the candles: the newest candle's open, high, low, close and volume. */
+  readonly candleReadout: Locator;
   readonly depthChart: Locator;
   readonly picker: Locator;
   readonly offlineBanner: Locator;
@@ -21,6 +23,7 @@ export class TradePage {
     this.trades = page.getByTestId('trades').locator('tbody tr');
     this.lastPrice = page.getByTestId('last-price');
     this.candleChart = page.getByTestId('candle-chart');
+    this.candleReadout = this.candleChart.getByTestId('chart-readout');
     this.depthChart = page.getByTestId('depth-chart');
     this.picker = page.getByTestId('symbol-picker');
     this.offlineBanner = page.getByTestId('offline-banner');

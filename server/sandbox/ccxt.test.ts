@@ -195,10 +195,21 @@ describe('ccxt pro binance (WebSocket) against the sandbox', () => {
       expect(book.nonce as number).toBeGreaterThan(previous);
       previous = book.nonce as number;
     }
-    // The locally maintained book agrees with a fresh snapshot at its top.
-    const local = await exchange.watchOrderBook('BTC/USDT');
-    const snapshot = await exchange.fetchOrderBook('BTC/USDT', 5);
-    if (snapshot.nonce === local.nonce) expect(local.bids.slice(0, 5)).toEqual(snapshot.bids);
+    // ccxt's locally maintained book equals a fresh snapshot taken at the same update id. The market
+    // moves every 100 ms, so try until the two ids coincide (they must, within a few tries).
+    let compared = false;
+    for (let attempt = 0; attempt < 40 && !compared; attempt++) {
+      const snapshot = await exchange.fetchOrderBook('BTC/USDT', 5);
+      const local = exchange.orderbooks['BTC/USDT'];
+      if (local && snapshot.nonce === local['nonce']) {
+        expect(local['bids'].slice(0, 5)).toEqual(snapshot.bids);
+        expect(local['asks'].slice(0, 5)).toEqual(snapshot.asks);
+        compared = true;
+      } else {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    expect(compared, 'a snapshot and the streamed book met at the same update id').toBe(true);
   }, 60_000);
 
   it('watchTrades', async () => {

@@ -131,4 +131,62 @@ describe('BookSync', () => {
       { numRuns: 200 },
     );
   });
+
+  it('with diffs lost at random: never applies past a gap, asks for a snapshot, and is exact again after it', () => {
+    const update = fc.record({
+      bid: fc.boolean(),
+      price: fc.integer({ min: 1, max: 40 }),
+      size: fc.integer({ min: 0, max: 5 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(update, { minLength: 2, maxLength: 150, size: 'max' }),
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 150 }),
+        (updates, keepMask) => {
+          const truth = new L2Book('T');
+          const states: Array<{ bids: number[]; asks: number[] }> = [{ bids: [], asks: [] }];
+          const diffs: BookDiff[] = updates.map((u, i) => {
+            const price = u.bid ? u.price : 50 + u.price;
+            const lvl = [price, u.size];
+            truth.apply(u.bid ? lv(...lvl) : lv(), u.bid ? lv() : lv(...lvl), i + 1, i + 1);
+            const v = truth.view(1000);
+            states.push({ bids: [...v.bids], asks: [...v.asks] });
+            return diff(i + 1, i + 1, u.bid ? lvl : [], u.bid ? [] : lvl);
+          });
+          const sync = new BookSync(new L2Book('L'));
+          expect(sync.onSnapshot({ nonce: 0, time: 0, bids: lv(), asks: lv() }).kind).toBe('applied');
+          let lostOne = false;
+          for (const [i, d] of diffs.entries()) {
+            if (!keepMask[i % keepMask.length] && i < diffs.length - 1) {
+              lostOne = true;
+              continue;
+            }
+            const outcome = sync.onDiff(d);
+            if (outcome.kind === 'applied') {
+              // Applied means exact: the local book equals the exchange's at that update id.
+              const v = sync.book.view(1000);
+              expect([...v.bids]).toEqual(states[d.last]!.bids);
+              expect([...v.asks]).toEqual(states[d.last]!.asks);
+            } else if (lostOne && outcome.kind === 'resnapshot') {
+              // Recover from a fresh snapshot at the exchange's current id: exact again.
+              const now = states[d.last]!;
+              expect(
+                sync.onSnapshot({ nonce: d.last, time: 0, bids: lv(...now.bids), asks: lv(...now.asks) })
+                  .kind,
+              ).toBe('applied');
+              lostOne = false;
+            } else {
+              expect(outcome.kind).toBe('buffered');
+            }
+          }
+          const final = sync.book.view(1000);
+          if (sync.isSynced) {
+            expect([...final.bids]).toEqual(states[sync.book.nonce]!.bids);
+            expect([...final.asks]).toEqual(states[sync.book.nonce]!.asks);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
 });
