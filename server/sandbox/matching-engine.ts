@@ -13,223 +13,23 @@
  * arguments instead of event objects.
  */
 
-export const BUY = 0;
-export const SELL = 1;
-export type Side = typeof BUY | typeof SELL;
+import {
+  BUY,
+  CROWD,
+  CROWD_POOLS,
+  Order,
+  SELL,
+  type OrderStatus,
+  type OrderType,
+  type Side,
+  type StpMode,
+  type TimeInForce,
+} from './order.js';
+import { BookSide, Level } from './price-levels.js';
 
-/** Owner id of the simulated crowd. Its orders are the only ones the order-flow model cancels. */
-export const CROWD = 0;
-/** Crowd orders are kept in a few pools (order classes) so the model can cancel within a class. */
-export const CROWD_POOLS = 4;
-
-export type OrderType = 'LIMIT' | 'LIMIT_MAKER' | 'MARKET';
-export type TimeInForce = 'GTC' | 'IOC' | 'FOK';
-export type OrderStatus =
-  'NEW' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELED' | 'EXPIRED' | 'EXPIRED_IN_MATCH' | 'REJECTED';
-/** Binance's self-trade prevention modes; applied only between orders of the same non-crowd owner. */
-export type StpMode = 'NONE' | 'EXPIRE_TAKER' | 'EXPIRE_MAKER' | 'EXPIRE_BOTH';
-
-/** A price level: a FIFO list of resting orders. Recycled by its side once empty. */
-export class Level {
-  price = 0;
-  total = 0;
-  count = 0;
-  head: Order | null = null;
-  tail: Order | null = null;
-
-  constructor(readonly side: Side) {}
-}
-
-/**
- * One side's levels. Sort keys (the price for bids, -price for asks) live in a Float64Array so
- * both sides ascend with the best level last; a parallel Int32Array points into a pool of Level
- * objects. Both arrays shift with typed-array copyWithin (a memmove), and lookups are a binary
- * search that stays in cache, so there is no hash map and no per-level garbage.
- */
-export class BookSide {
-  private keys = new Float64Array(256);
-  private slots = new Int32Array(256);
-  private len = 0;
-  private readonly pool: Level[] = [];
-  private readonly freeSlots: number[] = [];
-  /** Cached best level (the one at index len - 1). */
-  best: Level | undefined = undefined;
-
-  constructor(readonly side: Side) {}
-
-  get size(): number {
-    return this.len;
-  }
-
-  get(price: number): Level | undefined {
-    const key = this.side === BUY ? price : -price;
-    const idx = this.lowerBound(key);
-    return idx < this.len && this.keys[idx] === key ? this.pool[this.slots[idx] as number] : undefined;
-  }
-
-  /** Level `rank` places from the top (0 = best). */
-  at(rank: number): Level | undefined {
-    const i = this.len - 1 - rank;
-    if (i < 0 || rank < 0) return undefined;
-    return this.pool[this.slots[i] as number];
-  }
-
-  /** Best-first levels, at most `limit`. */
-  top(limit: number): Level[] {
-    const out: Level[] = [];
-    const n = Math.min(limit, this.len);
-    for (let r = 0; r < n; r++) out.push(this.at(r) as Level);
-    return out;
-  }
-
-  /** The level at `price`, created (empty) if missing. */
-  obtain(price: number): Level {
-    const key = this.side === BUY ? price : -price;
-    const idx = this.lowerBound(key);
-    const len = this.len;
-    if (idx < len && this.keys[idx] === key) return this.pool[this.slots[idx] as number] as Level;
-    if (len === this.keys.length) this.grow();
-    let slot = this.freeSlots.pop();
-    let level: Level;
-    if (slot === undefined) {
-      slot = this.pool.length;
-      level = new Level(this.side);
-      this.pool.push(level);
-    } else {
-      level = this.pool[slot] as Level;
-    }
-    level.price = price;
-    level.total = 0;
-    level.count = 0;
-    level.head = null;
-    level.tail = null;
-    if (idx < len) {
-      this.keys.copyWithin(idx + 1, idx, len);
-      this.slots.copyWithin(idx + 1, idx, len);
-    }
-    this.keys[idx] = key;
-    this.slots[idx] = slot;
-    this.len = len + 1;
-    if (idx === len) this.best = level;
-    return level;
-  }
-
-  /** Drops an empty level. */
-  remove(level: Level): void {
-    const len = this.len;
-    if (level === this.best) {
-      this.freeSlots.push(this.slots[len - 1] as number);
-      this.len = len - 1;
-      this.best = len > 1 ? this.pool[this.slots[len - 2] as number] : undefined;
-      return;
-    }
-    const idx = this.lowerBound(this.side === BUY ? level.price : -level.price);
-    this.freeSlots.push(this.slots[idx] as number);
-    this.keys.copyWithin(idx, idx + 1, len);
-    this.slots.copyWithin(idx, idx + 1, len);
-    this.len = len - 1;
-  }
-
-  private grow(): void {
-    const keys = new Float64Array(this.keys.length * 2);
-    keys.set(this.keys);
-    this.keys = keys;
-    const slots = new Int32Array(this.slots.length * 2);
-    slots.set(this.slots);
-    this.slots = slots;
-  }
-
-  private lowerBound(key: number): number {
-    const keys = this.keys;
-    let lo = 0;
-    let hi = this.len;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((keys[mid] as number) < key) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-}
-
-/**
- * An order and its state. Fields are written by the engine only; treat them as read-only.
- * Crowd orders (owner 0) are recycled once they leave the book, so keep no reference to one past
- * the next submit (the backfill creates millions; reuse keeps the garbage collector out of it).
- */
-export class Order {
-  id = 0;
-  owner = 0;
-  side: Side = BUY;
-  type: OrderType = 'LIMIT';
-  tif: TimeInForce = 'GTC';
-  /** Limit price in ticks; 0 for market orders. */
-  price = 0;
-  /** Ordered quantity in lots; 0 for market orders sized by quote. */
-  qty = 0;
-  /** Spend limit in ticks × lots for market orders sized by quote (quoteOrderQty); else 0. */
-  quoteBudget = 0;
-  time = 0;
-  clientOrderId: string | null = null;
-  stp: StpMode = 'NONE';
-  /** Crowd pool (order class) the order belongs to; 0 for everyone else. */
-  pool = 0;
-  executedQty = 0;
-  /** Executed notional in ticks × lots (exact); multiply by the market's tickLotValue for quote. */
-  cumQuote = 0;
-  /** Quantity still open on the book (lots). */
-  leaves = 0;
-  status: OrderStatus = 'NEW';
-  updateTime = 0;
-  /** Set when the order rests; cleared when it leaves the book. */
-  level: Level | null = null;
-  prev: Order | null = null;
-  next: Order | null = null;
-  /** Position in the crowd array (crowd orders only), for O(1) removal. */
-  crowdIndex = -1;
-
-  init(
-    id: number,
-    owner: number,
-    side: Side,
-    type: OrderType,
-    tif: TimeInForce,
-    price: number,
-    qty: number,
-    quoteBudget: number,
-    time: number,
-    clientOrderId: string | null,
-    stp: StpMode,
-    pool: number,
-  ): this {
-    this.id = id;
-    this.owner = owner;
-    this.side = side;
-    this.type = type;
-    this.tif = tif;
-    this.price = price;
-    this.qty = qty;
-    this.quoteBudget = quoteBudget;
-    this.time = time;
-    this.clientOrderId = clientOrderId;
-    this.stp = stp;
-    this.pool = pool;
-    this.executedQty = 0;
-    this.cumQuote = 0;
-    this.leaves = qty;
-    this.status = 'NEW';
-    this.updateTime = time;
-    this.level = null;
-    this.prev = null;
-    this.next = null;
-    this.crowdIndex = -1;
-    return this;
-  }
-
-  get isOpen(): boolean {
-    return this.level !== null;
-  }
-}
+// The engine's vocabulary, re-exported so its users import one module.
+export { BUY, CROWD, CROWD_POOLS, Order, SELL, BookSide, Level };
+export type { OrderStatus, OrderType, Side, StpMode, TimeInForce };
 
 export interface EngineListener {
   /**
