@@ -3,6 +3,7 @@
  * type; the UI reaches each through `src/lib/engine/`, which is the only place that knows about comlink.
  */
 import type { MarketApi } from './market/api.js';
+import type { TradingApi } from './trading/api.js';
 
 export type { MarketApi } from './market/api.js';
 export type { Connection, FeedStatus, MarketEvent, MarketListener } from './market/events.js';
@@ -13,7 +14,13 @@ export type { Timeframe } from './market/timeframes.js';
 export type { TapeTrade } from './market/trade-tape.js';
 export type { MarketInfo, TickerInfo } from './market/types.js';
 export type { EngineError } from './shared/errors.js';
+export type * from './trading/api.js';
+export type * from './trading/types.js';
+export type { RiskCheck, RiskRule } from './trading/risk/risk-gate.js';
+export type { BreakerState } from './trading/risk/breakers.js';
+export type { RiskLimits } from './trading/risk/limits.js';
 
 export interface EngineApi {
   market: MarketApi;
+  trading: TradingApi;
 }

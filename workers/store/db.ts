@@ -2,6 +2,15 @@ import { Dexie, type Table } from 'dexie';
 import type { MarketInfo, TickerInfo } from '../market/types.js';
 import type { TapeTrade } from '../market/trade-tape.js';
 import type { Timeframe } from '../market/timeframes.js';
+import type {
+  AlgoRecord,
+  AuditEntry,
+  ClosedTrade,
+  FillRecord,
+  OrderRecord,
+  PaperAccount,
+  PositionRecord,
+} from '../trading/types.js';
 import { schemaVersions } from './schema.js';
 
 export interface MarketRow extends MarketInfo {
@@ -56,6 +65,14 @@ export class LyraDb extends Dexie {
   tickers!: Table<TickerRow, [string, string]>;
   tapes!: Table<TapeRow, [string, string]>;
   settings!: Table<SettingRow, string>;
+  accounts!: Table<PaperAccount, string>;
+  orders!: Table<OrderRecord, string>;
+  fills!: Table<FillRecord, string>;
+  positions!: Table<PositionRecord, [string, string]>;
+  closedTrades!: Table<ClosedTrade, string>;
+  algos!: Table<AlgoRecord, string>;
+  audit!: Table<AuditEntry, number>;
+  tradingState!: Table<SettingRow, string>;
 
   constructor(name = 'lyra', options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);

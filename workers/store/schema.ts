@@ -15,4 +15,19 @@ export const schemaVersions: ReadonlyArray<{ version: number; stores: Readonly<R
       settings: 'key',
     },
   },
+  {
+    version: 2,
+    stores: {
+      // The trading engine. Orders are keyed by their client order id: written before they are sent.
+      accounts: 'id, exchange',
+      orders: 'id, status, accountId, symbol, updatedAt',
+      fills: 'id, orderId, accountId, symbol, time',
+      positions: '[accountId+symbol], accountId',
+      closedTrades: 'id, accountId, time',
+      algos: 'id, status, accountId',
+      // Append-only: entries are added in the same transaction as the change they explain, never edited.
+      audit: '++seq, time, kind, orderId, symbol',
+      tradingState: 'key',
+    },
+  },
 ];

@@ -7,6 +7,8 @@ import type {
   StartResult,
   StorageReport,
   Timeframe,
+  TradingApi,
+  TradingListener,
 } from '$workers/api';
 
 /**
@@ -21,6 +23,10 @@ export interface Engine {
     subscribe(listener: MarketListener): Promise<() => void>;
     storage(): Promise<StorageReport>;
     clearCache(): Promise<void>;
+  };
+  /** Orders, positions, risk. Same calls as the worker's TradingApi; subscribe returns an unsubscribe. */
+  trading: Omit<TradingApi, 'subscribe' | 'unsubscribe'> & {
+    subscribe(listener: TradingListener): Promise<() => void>;
   };
 }
 
@@ -44,11 +50,13 @@ export function toEngineError(e: unknown): EngineError {
 
 export function engine(): Engine {
   if (instance) return instance;
-  const worker = new Worker(new URL('../../../workers/market/market.worker.ts', import.meta.url), {
+  const worker = new Worker(new URL('../../../workers/engine.worker.ts', import.meta.url), {
     type: 'module',
-    name: 'lyra-market',
+    name: 'lyra-engine',
   });
-  const market = Comlink.wrap<MarketApi>(worker);
+  const remote = Comlink.wrap<{ market: MarketApi; trading: TradingApi }>(worker);
+  const market = remote.market;
+  const t = remote.trading;
   instance = {
     market: {
       start: (exchange) => market.start(exchange),
@@ -60,6 +68,27 @@ export function engine(): Engine {
       },
       storage: () => market.storage(),
       clearCache: () => market.clearCache(),
+    },
+    trading: {
+      async subscribe(listener) {
+        const id = await t.subscribe(Comlink.proxy(listener));
+        return () => void t.unsubscribe(id);
+      },
+      preview: (r) => t.preview(r),
+      place: (r) => t.place(r),
+      cancel: (id) => t.cancel(id),
+      amend: (id, change) => t.amend(id, change),
+      closePosition: (symbol) => t.closePosition(symbol),
+      pauseAlgo: (id) => t.pauseAlgo(id),
+      resumeAlgo: (id) => t.resumeAlgo(id),
+      cancelAlgo: (id) => t.cancelAlgo(id),
+      killSwitch: (o) => t.killSwitch(o),
+      rearm: () => t.rearm(),
+      setLimits: (input) => t.setLimits(input),
+      configurePaper: (s) => t.configurePaper(s),
+      resetPaper: () => t.resetPaper(),
+      audit: (f) => t.audit(f),
+      size: (r) => t.size(r),
     },
   };
   return instance;
