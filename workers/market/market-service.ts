@@ -4,6 +4,7 @@ import { backoffDelay } from './backoff.js';
 import type { Connection, FeedStatus, MarketEvent, MarketListener } from './events.js';
 import { FocusSession, type SessionConfig } from './focus-session.js';
 import type { MarketSource } from './market-source.js';
+import type { MarketAccess } from '../trading/market-link.js';
 import { Sleeper } from './sleeper.js';
 import { isTimeframe, type Timeframe } from './timeframes.js';
 import type { MarketInfo, TickerInfo } from './types.js';
@@ -80,6 +81,8 @@ export class MarketService {
   private readonly random: () => number;
   private readonly sleeper = new Sleeper();
   private readonly listeners = new Map<number, MarketListener>();
+  /** In-process readers (the trading engine): called before page listeners, whose arrays may be transferred away. */
+  private readonly taps = new Set<MarketListener>();
   private nextListenerId = 1;
   private pending: MarketEvent[] = [];
   private exchangeConfig: ExchangeConfig | null = null;
@@ -253,6 +256,32 @@ export class MarketService {
     if (this.markets.length > 0) await store.saveMarkets(this.exchangeConfig.id, this.markets);
     if (this.tickers.size > 0) await store.saveTickers(this.exchangeConfig.id, [...this.tickers.values()]);
     await this.session?.persist(true);
+  }
+
+  /** What the trading engine in the same worker reads: markets, the focused symbol, events and REST fetches. */
+  access(): MarketAccess {
+    return {
+      exchangeId: () => this.exchangeConfig?.id ?? null,
+      markets: () => this.markets,
+      focusedSymbol: () => this.session?.symbol ?? null,
+      listen: (listener) => {
+        this.taps.add(listener);
+        const state: MarketEvent[] = [];
+        if (this.tickers.size > 0) state.push({ type: 'tickers', tickers: [...this.tickers.values()] });
+        if (state.length) listener(state);
+        return () => void this.taps.delete(listener);
+      },
+      fetchBook: (symbol, depth) => this.withSource((s) => s.fetchBook(symbol, depth)),
+      fetchTrades: (symbol, limit) => this.withSource((s) => s.fetchTrades(symbol, limit)),
+      fetchCandles: (symbol, timeframe, since, limit) =>
+        this.withSource((s) => s.fetchCandles(symbol, timeframe, since, limit)),
+    };
+  }
+
+  private async withSource<T>(work: (source: MarketSource) => Promise<T>): Promise<T> {
+    if (!this.online || !this.source)
+      throw new EngineFailure(engineError('offline', 'The exchange is not reachable right now.', true));
+    return work(this.source);
   }
 
   async stop(): Promise<void> {
@@ -481,6 +510,13 @@ export class MarketService {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
+    for (const tap of this.taps) {
+      try {
+        tap(batch);
+      } catch {
+        // The trading engine reports its own failures; a throw here must not stop the page's feed.
+      }
+    }
     for (const listener of this.listeners.values()) {
       try {
         listener(batch);

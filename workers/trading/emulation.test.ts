@@ -55,17 +55,24 @@ describe('conditional order triggers', () => {
 
   it('a trailing sell stop never moves down (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 1_000_000 }), { minLength: 1, maxLength: 50 }), (cents) => {
-        let order = { side: 'sell' as const, trail: { kind: 'percent', value: '1.5', extreme: null } as Trail, stopPrice: null as string | null };
-        let previous: Decimal | null = null;
-        for (const c of cents) {
-          const next = followTrail(order, d(c).div(100, 2, 'down'), tick);
-          if (next) order = { ...order, ...next };
-          const stop = order.stopPrice === null ? null : d(order.stopPrice);
-          if (previous && stop) expect(stop.gte(previous)).toBe(true);
-          previous = stop;
-        }
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 1_000_000 }), { minLength: 1, maxLength: 50 }),
+        (cents) => {
+          let order = {
+            side: 'sell' as const,
+            trail: { kind: 'percent', value: '1.5', extreme: null } as Trail,
+            stopPrice: null as string | null,
+          };
+          let previous: Decimal | null = null;
+          for (const c of cents) {
+            const next = followTrail(order, d(c).div(100, 2, 'down'), tick);
+            if (next) order = { ...order, ...next };
+            const stop = order.stopPrice === null ? null : d(order.stopPrice);
+            if (previous && stop) expect(stop.gte(previous)).toBe(true);
+            previous = stop;
+          }
+        },
+      ),
     );
   });
 });

@@ -15,7 +15,8 @@ export function isConditional(order: Pick<OrderRecord, 'type'>): boolean {
 export function isTriggered(order: Pick<OrderRecord, 'type' | 'side' | 'stopPrice'>, last: Decimal): boolean {
   if (order.stopPrice === null) return false;
   const stop = Decimal.from(order.stopPrice);
-  const stopLike = order.type === 'stop-market' || order.type === 'stop-limit' || order.type === 'trailing-stop';
+  const stopLike =
+    order.type === 'stop-market' || order.type === 'stop-limit' || order.type === 'trailing-stop';
   const above = last.gte(stop);
   const below = last.lte(stop);
   if (stopLike) return order.side === 'buy' ? above : below;
@@ -25,7 +26,12 @@ export function isTriggered(order: Pick<OrderRecord, 'type' | 'side' | 'stopPric
 }
 
 /** The stop a trail implies for a best price seen: below it for a sell, above for a buy, on the tick. */
-export function trailStop(side: 'buy' | 'sell', trail: Pick<Trail, 'kind' | 'value'>, extreme: Decimal, tick: Decimal): Decimal {
+export function trailStop(
+  side: 'buy' | 'sell',
+  trail: Pick<Trail, 'kind' | 'value'>,
+  extreme: Decimal,
+  tick: Decimal,
+): Decimal {
   const v = Decimal.from(trail.value);
   const offset = trail.kind === 'percent' ? extreme.mul(v).div(100, 18, 'down') : v;
   return side === 'sell'

@@ -6,26 +6,19 @@
 export type Side = 'buy' | 'sell';
 
 export type OrderType =
-  | 'market'
-  | 'limit'
-  | 'stop-market'
-  | 'stop-limit'
-  | 'take-profit'
-  | 'take-profit-limit'
-  | 'trailing-stop';
+  'market' | 'limit' | 'stop-market' | 'stop-limit' | 'take-profit' | 'take-profit-limit' | 'trailing-stop';
 
 export type TimeInForce = 'GTC' | 'IOC' | 'FOK';
 
 export type OrderStatus =
-  | 'pending-new'
-  | 'open'
-  | 'partially-filled'
-  | 'filled'
-  | 'cancelled'
-  | 'rejected'
-  | 'expired';
+  'pending-new' | 'open' | 'partially-filled' | 'filled' | 'cancelled' | 'rejected' | 'expired';
 
-export const terminalStatuses: ReadonlySet<OrderStatus> = new Set(['filled', 'cancelled', 'rejected', 'expired']);
+export const terminalStatuses: ReadonlySet<OrderStatus> = new Set([
+  'filled',
+  'cancelled',
+  'rejected',
+  'expired',
+]);
 
 export type Liquidity = 'maker' | 'taker';
 
@@ -68,9 +61,14 @@ export interface OrderRecord {
   cost: string;
   fee: string;
   feeAsset: string;
+  /** Funds this order holds (reserved) right now, in the asset it pays with (`holdsAsset`). */
+  holds: string;
+  holdsAsset: string;
   /** Stop, take-profit and trailing orders wait for their trigger; then they act as market or limit. */
   triggered: boolean;
   group: OrderGroup | null;
+  /** Bracket entries: the exits placed (as an OCO) for whatever the entry fills. */
+  exits: { takeProfitPrice: string; stopPrice: string } | null;
   /** Who placed it. */
   source: 'manual' | 'algo' | 'bracket' | 'oco' | 'close' | 'flatten';
   /** Paper only: volume ahead of this order at its price level that must trade first. */

@@ -55,8 +55,9 @@ export function engine(): Engine {
     name: 'lyra-engine',
   });
   const remote = Comlink.wrap<{ market: MarketApi; trading: TradingApi }>(worker);
-  const market = remote.market;
-  const t = remote.trading;
+  // Comlink proxies nested property paths at runtime; its types only model them for proxy-marked values.
+  const market = remote.market as unknown as Comlink.Remote<MarketApi>;
+  const t = remote.trading as unknown as Comlink.Remote<TradingApi>;
   instance = {
     market: {
       start: (exchange) => market.start(exchange),
