@@ -17,6 +17,7 @@ import { AXIS_FONT_PX, readTheme } from './theme';
 import { attachTouchCursor } from './touch';
 import { formatTimeTicks, timeIncrsFor } from './time-ticks';
 import { createPlotShell } from './plot-shell';
+import { candleIndexAt, EMPTY_OVERLAY, sameOverlay, type CandleOverlay } from './candle-overlay';
 
 export interface CandleChartOptions {
   priceDecimals: number;
@@ -36,6 +37,8 @@ export interface CandleChart {
   /** Replaces the last candle if it has the same open time, else appends it (older bars update in place). */
   updateLast(bar: OhlcvRow): void;
   setDecimals(price: number, amount: number): void;
+  /** Open-order price lines and fill markers drawn over the candles (replaces the previous ones). */
+  setOverlay(overlay: CandleOverlay): void;
   /** Plot size in CSS pixels, axes included. */
   resize(w: number, h: number): void;
   destroy(): void;
@@ -93,7 +96,9 @@ export function createCandleChart(el: HTMLElement, opts: CandleChartOptions): Ca
   // Per-pixel-ratio drawing constants, rebuilt only when the ratio changes.
   let prCached = 0;
   let dash: number[] = [];
+  let triggerDash: number[] = [];
   let tagFont = '';
+  let overlay: CandleOverlay = EMPTY_OVERLAY;
 
   function grow(min: number) {
     let next = Math.max(cap, MIN_CAPACITY);
@@ -135,6 +140,7 @@ export function createCandleChart(el: HTMLElement, opts: CandleChartOptions): Ca
     prCached = pr;
     const w = wickWidth(pr);
     dash = [2 * w, 3 * w];
+    triggerDash = [6 * w, 4 * w];
     tagFont = `${AXIS_FONT_PX * pr}px ${theme.fontFamily}`;
   }
 
@@ -225,6 +231,70 @@ export function createCandleChart(el: HTMLElement, opts: CandleChartOptions): Ca
     ctx.restore();
   }
 
+  /** Open orders as lines with a tag at the left edge; fills as triangles on their candle. */
+  function drawOverlay(u: uPlot, ctx: CanvasRenderingContext2D, wick: number) {
+    if (overlay.lines.length === 0 && overlay.fills.length === 0) return;
+    const { left, top, width, height } = u.bbox;
+    const pr = prCached;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(left, top, width, height);
+    ctx.clip();
+    ctx.font = tagFont;
+    ctx.textBaseline = 'middle';
+    ctx.textAlign = 'left';
+    const tagH = Math.round(15 * pr);
+    const padX = Math.round(4 * pr);
+    for (const line of overlay.lines) {
+      const y = u.valToPos(line.price, 'y', true);
+      if (!(y >= top && y <= top + height)) continue;
+      const color = line.side === 'buy' ? theme.up : theme.down;
+      const yLine = Math.round(y) + (wick % 2) / 2;
+      ctx.globalAlpha = 0.9;
+      ctx.strokeStyle = color;
+      ctx.lineWidth = wick;
+      ctx.setLineDash(line.kind === 'trigger' ? triggerDash : []);
+      ctx.beginPath();
+      ctx.moveTo(left, yLine);
+      ctx.lineTo(left + width, yLine);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.globalAlpha = 1;
+      const tw = Math.ceil(ctx.measureText(line.label).width) + 2 * padX;
+      const ty = Math.round(y - tagH / 2);
+      ctx.fillStyle = color;
+      ctx.fillRect(left, ty, tw, tagH);
+      ctx.fillStyle = theme.tagText;
+      ctx.fillText(line.label, left + padX, ty + tagH / 2);
+    }
+    if (overlay.fills.length > 0 && n > 0) {
+      const size = Math.round(5 * pr);
+      for (const side of ['buy', 'sell'] as const) {
+        ctx.fillStyle = side === 'buy' ? theme.up : theme.down;
+        ctx.strokeStyle = theme.tagText;
+        ctx.lineWidth = Math.max(1, Math.round(pr));
+        ctx.beginPath();
+        for (const f of overlay.fills) {
+          if (f.side !== side) continue;
+          const i = candleIndexAt(xs, n, f.time / 1000, interval);
+          if (i < 0) continue;
+          const x = Math.round(u.valToPos(xs[i] as number, 'x', true));
+          const y = Math.round(u.valToPos(f.price, 'y', true));
+          if (y < top || y > top + height) continue;
+          // The apex touches the fill price: a buy points up from below, a sell down from above.
+          const d = side === 'buy' ? 1 : -1;
+          ctx.moveTo(x, y);
+          ctx.lineTo(x - size, y + d * size * 1.6);
+          ctx.lineTo(x + size, y + d * size * 1.6);
+          ctx.closePath();
+        }
+        ctx.fill();
+        ctx.stroke();
+      }
+    }
+    ctx.restore();
+  }
+
   function draw(u: uPlot) {
     if (n === 0) return;
     const sx = u.scales.x;
@@ -252,6 +322,7 @@ export function createCandleChart(el: HTMLElement, opts: CandleChartOptions): Ca
     candlePass(u, ctx, true, i0, i1, body, wick);
     candlePass(u, ctx, false, i0, i1, body, wick);
     ctx.restore();
+    drawOverlay(u, ctx, wick);
     drawLastPrice(u, ctx, wick);
   }
 
@@ -461,6 +532,13 @@ export function createCandleChart(el: HTMLElement, opts: CandleChartOptions): Ca
       pd = p;
       ad = a;
       ySize = 0;
+      shell.invalidateAxes();
+    },
+
+    setOverlay(next) {
+      if (sameOverlay(overlay, next)) return;
+      overlay = next;
+      // A redraw without new data: the draw hook reads the overlay.
       shell.invalidateAxes();
     },
 

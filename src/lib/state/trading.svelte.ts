@@ -1,0 +1,182 @@
+import { engine, toEngineError } from '$lib/engine/engine';
+import type {
+  AuditEntry,
+  AuditFilter,
+  EngineError,
+  OrderPreview,
+  PaperSettings,
+  PlaceRequest,
+  RiskLimits,
+  SizingRequest,
+  SizingResult,
+  TradingEvent,
+  TradingSnapshot,
+} from '$workers/api';
+
+export interface TradingNotice {
+  id: number;
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  at: number;
+}
+
+/**
+ * What the trading engine reports, as runes the screens render: every snapshot replaces the state
+ * (arrays are `$state.raw`, replaced and never mutated). Each action keeps its own pending flag and
+ * error under a key (e.g. `cancel:<id>`), so one row's failure shows on that row.
+ */
+export class TradingState {
+  started = $state(false);
+  startError = $state<EngineError | null>(null);
+  snapshot = $state.raw<TradingSnapshot | null>(null);
+  notices = $state.raw<TradingNotice[]>([]);
+  /** Keys of the actions in flight. */
+  pending = $state.raw<ReadonlySet<string>>(new Set());
+  /** The last failure of each action, by key; cleared when the action is tried again. */
+  errors = $state.raw<Readonly<Record<string, EngineError>>>({});
+
+  loading = $derived(this.snapshot === null && this.startError === null);
+  openOrders = $derived(this.snapshot?.openOrders ?? []);
+  history = $derived(this.snapshot?.history ?? []);
+  fills = $derived(this.snapshot?.fills ?? []);
+  positions = $derived(this.snapshot?.positions ?? []);
+  algos = $derived(this.snapshot?.algos ?? []);
+  breaker = $derived(this.snapshot?.breaker ?? null);
+  halted = $derived(this.snapshot?.breaker?.halted === true);
+  limits = $derived(this.snapshot?.limits ?? null);
+  account = $derived(this.snapshot?.account ?? null);
+  leader = $derived(this.snapshot?.leader ?? null);
+
+  private nextNotice = 1;
+  private unsubscribe: (() => void) | null = null;
+
+  /** Subscribes once; the first event is expected to be a snapshot. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    try {
+      this.unsubscribe = await engine().trading.subscribe((e) => this.apply(e));
+      this.startError = null;
+    } catch (e) {
+      this.startError = toEngineError(e);
+      this.started = false;
+    }
+  }
+
+  apply(e: TradingEvent): void {
+    if (e.type === 'snapshot') this.snapshot = e.snapshot;
+    else
+      this.notices = [
+        ...this.notices.slice(-3),
+        { id: this.nextNotice++, level: e.level, message: e.message, at: e.at },
+      ];
+  }
+
+  dismissNotice(id: number): void {
+    this.notices = this.notices.filter((n) => n.id !== id);
+  }
+
+  isPending(key: string): boolean {
+    return this.pending.has(key);
+  }
+
+  error(key: string): EngineError | null {
+    return this.errors[key] ?? null;
+  }
+
+  clearError(key: string): void {
+    if (!(key in this.errors)) return;
+    const next = { ...this.errors };
+    delete next[key];
+    this.errors = next;
+  }
+
+  /**
+   * Runs one action under a key: marks it pending, clears and records its error. Resolves with the
+   * result, or with null when it failed (the error is then in `errors[key]`).
+   */
+  async run<T>(key: string, action: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: EngineError }> {
+    this.clearError(key);
+    this.pending = new Set([...this.pending, key]);
+    try {
+      return { ok: true, value: await action() };
+    } catch (e) {
+      const error = toEngineError(e);
+      this.errors = { ...this.errors, [key]: error };
+      return { ok: false, error };
+    } finally {
+      const next = new Set(this.pending);
+      next.delete(key);
+      this.pending = next;
+    }
+  }
+
+  /** Previews are frequent and stateless: the ticket keeps their result; failures reject. */
+  preview(request: PlaceRequest): Promise<OrderPreview> {
+    return engine().trading.preview(request);
+  }
+
+  place(request: PlaceRequest) {
+    return this.run('place', () => engine().trading.place(request));
+  }
+
+  cancel(orderId: string) {
+    return this.run(`cancel:${orderId}`, () => engine().trading.cancel(orderId));
+  }
+
+  amend(orderId: string, change: { price?: string; amount?: string }) {
+    return this.run(`amend:${orderId}`, () => engine().trading.amend(orderId, change));
+  }
+
+  closePosition(symbol: string) {
+    return this.run(`close:${symbol}`, () => engine().trading.closePosition(symbol));
+  }
+
+  pauseAlgo(id: string) {
+    return this.run(`algo:${id}`, () => engine().trading.pauseAlgo(id));
+  }
+
+  resumeAlgo(id: string) {
+    return this.run(`algo:${id}`, () => engine().trading.resumeAlgo(id));
+  }
+
+  cancelAlgo(id: string) {
+    return this.run(`algo:${id}`, () => engine().trading.cancelAlgo(id));
+  }
+
+  killSwitch(flatten: boolean) {
+    return this.run('kill', () => engine().trading.killSwitch({ flatten }));
+  }
+
+  rearm() {
+    return this.run('rearm', () => engine().trading.rearm());
+  }
+
+  setLimits(values: unknown) {
+    return this.run<RiskLimits>('limits', () => engine().trading.setLimits(values));
+  }
+
+  configurePaper(settings: PaperSettings) {
+    return this.run('paper', () => engine().trading.configurePaper(settings));
+  }
+
+  resetPaper() {
+    return this.run('reset-paper', () => engine().trading.resetPaper());
+  }
+
+  audit(filter: AuditFilter) {
+    return this.run<AuditEntry[]>('audit', () => engine().trading.audit(filter));
+  }
+
+  size(request: SizingRequest) {
+    return this.run<SizingResult>('size', () => engine().trading.size(request));
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.started = false;
+  }
+}
+
+export const tradingState = new TradingState();
