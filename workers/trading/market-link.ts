@@ -40,6 +40,7 @@ export class MarketLink {
   readonly books = new Map<string, HeldBook>();
   readonly marks = new Map<string, Mark>();
   private readonly seen = new Map<string, Set<string>>();
+  private readonly lastTradeTime = new Map<string, number>();
 
   constructor(private readonly now: () => number) {}
 
@@ -64,9 +65,14 @@ export class MarketLink {
           if (mid !== null) this.marks.set(e.book.symbol, { price: mid, time: now });
         }
       } else if (e.type === 'trades') {
+        const since = this.lastTradeTime.get(e.symbol);
         const fresh = this.fresh(e.symbol, e.trades);
-        // A reset is the whole tape again (a reconnect): mark it seen, but it is not news.
-        if (!e.reset && fresh.length) trades.set(e.symbol, [...(trades.get(e.symbol) ?? []), ...fresh]);
+        // A reset is the whole recent tape again (a switch or reconnect): only prints newer than the
+        // last one seen are news; on the first sight of a symbol, none is (history is not a fill chance).
+        const news = e.reset ? (since === undefined ? [] : fresh.filter((t) => t.time > since)) : fresh;
+        if (news.length) trades.set(e.symbol, [...(trades.get(e.symbol) ?? []), ...news]);
+        const newest = e.trades.reduce((m, t) => Math.max(m, t.time), since ?? 0);
+        if (newest > 0) this.lastTradeTime.set(e.symbol, newest);
         const last = e.trades[e.trades.length - 1];
         if (last) this.marks.set(e.symbol, { price: last.price, time: now });
       } else if (e.type === 'ticker') {

@@ -210,6 +210,130 @@ describe('trading engine on the sandbox exchange', () => {
     expect(engine.trading.snapshot().breaker?.halted).toBe(false);
   });
 
+  const markOf = (symbol = 'BTC/USDT') => {
+    const book = (
+      engine.trading as unknown as {
+        link: { books: Map<string, { bids: Float64Array; asks: Float64Array }> };
+      }
+    ).link.books.get(symbol)!;
+    return { bid: book.bids[0]!, ask: book.asks[0]! };
+  };
+  const statusOf = (id: string) =>
+    [...engine.trading.snapshot().openOrders, ...engine.trading.snapshot().history].find((o) => o.id === id)
+      ?.status;
+
+  it('a buy stop at the touch triggers on the next print and fills', async () => {
+    const { bid } = markOf();
+    const { id } = await engine.trading.place({
+      kind: 'order',
+      order: {
+        symbol: 'BTC/USDT',
+        side: 'buy',
+        type: 'stop-market',
+        amount: '0.001',
+        stopPrice: bid.toFixed(2),
+      },
+    });
+    await vi.waitFor(() => expect(statusOf(id)).toBe('filled'), { timeout: 30_000 });
+    const kinds = (await engine.trading.audit({ orderId: id })).map((a) => a.kind);
+    expect(kinds).toContain('order-triggered');
+  }, 40_000);
+
+  it('an OCO rests both legs; cancelling one cancels the pair and frees the base', async () => {
+    const { bid, ask } = markOf();
+    const { id } = await engine.trading.place({
+      kind: 'oco',
+      oco: {
+        symbol: 'BTC/USDT',
+        side: 'sell',
+        amount: '0.002',
+        takeProfitPrice: (ask * 1.03).toFixed(2),
+        stopPrice: (bid * 0.97).toFixed(2),
+      },
+    });
+    await vi.waitFor(
+      () => {
+        expect(statusOf(`${id}-tp`)).toBe('open');
+        expect(statusOf(`${id}-sl`)).toBe('open');
+      },
+      { timeout: 10_000 },
+    );
+    expect(engine.trading.snapshot().account?.reserved.BTC).toBe('0.002');
+    await engine.trading.cancel(`${id}-sl`);
+    await vi.waitFor(() => expect(statusOf(`${id}-tp`)).toBe('cancelled'), { timeout: 5_000 });
+    expect(engine.trading.snapshot().account?.reserved.BTC ?? '0').toBe('0');
+  });
+
+  it('a bracket with a market entry fills, then protects the position with a reduce-only OCO', async () => {
+    const { bid, ask } = markOf();
+    const { id } = await engine.trading.place({
+      kind: 'bracket',
+      bracket: {
+        symbol: 'BTC/USDT',
+        side: 'buy',
+        amount: '0.001',
+        entryType: 'market',
+        takeProfitPrice: (ask * 1.05).toFixed(2),
+        stopPrice: (bid * 0.95).toFixed(2),
+      },
+    });
+    await vi.waitFor(
+      () => {
+        expect(statusOf(id)).toBe('filled');
+        expect(statusOf(`${id}-x-tp`)).toBe('open');
+        expect(statusOf(`${id}-x-sl`)).toBe('open');
+      },
+      { timeout: 10_000 },
+    );
+    const exits = engine.trading.snapshot().openOrders.filter((o) => o.id.startsWith(`${id}-x`));
+    expect(exits.every((o) => o.reduceOnly && o.amount === '0.001' && o.side === 'sell')).toBe(true);
+  });
+
+  it('a trailing stop follows the tape', async () => {
+    const { id } = await engine.trading.place({
+      kind: 'order',
+      order: {
+        symbol: 'BTC/USDT',
+        side: 'sell',
+        type: 'trailing-stop',
+        amount: '0.001',
+        trail: { kind: 'percent', value: '5' },
+      },
+    });
+    await vi.waitFor(
+      () => {
+        const o = engine.trading.snapshot().openOrders.find((x) => x.id === id);
+        expect(o?.trail?.extreme).not.toBeNull();
+        expect(Number(o?.stopPrice)).toBeCloseTo(Number(o?.trail?.extreme) * 0.95, 0);
+      },
+      { timeout: 15_000 },
+    );
+    await engine.trading.cancel(id);
+  });
+
+  it('an iceberg shows one slice at a time and completes', async () => {
+    const { ask } = markOf();
+    const { id } = await engine.trading.place({
+      kind: 'algo',
+      algo: {
+        symbol: 'BTC/USDT',
+        side: 'buy',
+        amount: '0.003',
+        kind: 'iceberg',
+        params: { visible: '0.001', limitPrice: (ask * 1.01).toFixed(2) },
+      },
+    });
+    await vi.waitFor(
+      () => expect(engine.trading.snapshot().algos.find((a) => a.id === id)?.status).toBe('completed'),
+      {
+        timeout: 20_000,
+      },
+    );
+    const children = await db.orders.where('id').startsWith(`${id}-`).toArray();
+    expect(children.length).toBe(3);
+    expect(children.every((c) => c.amount === '0.001' && c.type === 'limit')).toBe(true);
+  }, 30_000);
+
   it('a TWAP resumed by a new engine after a crash sends no child twice', async () => {
     const { id } = await engine.trading.place({
       kind: 'algo',

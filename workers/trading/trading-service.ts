@@ -957,8 +957,11 @@ export class TradingService {
       }
       const latest = this.algos.get(algo.id) as AlgoRecord;
       if (plan.done && latest.status === 'running' && this.children(algo.id).length === 0) {
+        const failed = plan.note?.startsWith('Cannot run') ?? false;
         await this.write({
-          algos: [{ ...latest, status: 'completed', updatedAt: this.now(), reason: plan.note }],
+          algos: [
+            { ...latest, status: failed ? 'failed' : 'completed', updatedAt: this.now(), reason: plan.note },
+          ],
           audit: [
             this.entry(
               'algo',
