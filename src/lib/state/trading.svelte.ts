@@ -31,7 +31,7 @@ export class TradingState {
   snapshot = $state.raw<TradingSnapshot | null>(null);
   notices = $state.raw<TradingNotice[]>([]);
   /** Keys of the actions in flight. */
-  pending = $state.raw<ReadonlySet<string>>(new Set());
+  pending = $state.raw<Readonly<Record<string, true>>>({});
   /** The last failure of each action, by key; cleared when the action is tried again. */
   errors = $state.raw<Readonly<Record<string, EngineError>>>({});
 
@@ -77,7 +77,7 @@ export class TradingState {
   }
 
   isPending(key: string): boolean {
-    return this.pending.has(key);
+    return this.pending[key] === true;
   }
 
   error(key: string): EngineError | null {
@@ -92,12 +92,15 @@ export class TradingState {
   }
 
   /**
-   * Runs one action under a key: marks it pending, clears and records its error. Resolves with the
-   * result, or with null when it failed (the error is then in `errors[key]`).
+   * Runs one action under a key: marks it pending, clears and records its error. Never rejects:
+   * resolves with `{ ok, value }` or `{ ok: false, error }` (the error also stays in `errors[key]`).
    */
-  async run<T>(key: string, action: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: EngineError }> {
+  async run<T>(
+    key: string,
+    action: () => Promise<T>,
+  ): Promise<{ ok: true; value: T } | { ok: false; error: EngineError }> {
     this.clearError(key);
-    this.pending = new Set([...this.pending, key]);
+    this.pending = { ...this.pending, [key]: true };
     try {
       return { ok: true, value: await action() };
     } catch (e) {
@@ -105,8 +108,8 @@ export class TradingState {
       this.errors = { ...this.errors, [key]: error };
       return { ok: false, error };
     } finally {
-      const next = new Set(this.pending);
-      next.delete(key);
+      const next = { ...this.pending };
+      delete next[key];
       this.pending = next;
     }
   }

@@ -19,7 +19,11 @@ export function remaining(o: Pick<OrderRecord, 'amount' | 'filled'>): string {
   return a && f ? a.sub(f).toString() : o.amount;
 }
 
-export function chartOverlay(symbol: string, orders: readonly OrderRecord[], fills: readonly FillRecord[]): CandleOverlay {
+export function chartOverlay(
+  symbol: string,
+  orders: readonly OrderRecord[],
+  fills: readonly FillRecord[],
+): CandleOverlay {
   const lines: OverlayLine[] = [];
   for (const o of orders) {
     if (o.symbol !== symbol) continue;
@@ -27,9 +31,13 @@ export function chartOverlay(symbol: string, orders: readonly OrderRecord[], fil
     const amount = formatDecimalText(remaining(o));
     const trigger = num(o.stopPrice);
     if (trigger !== null && !o.triggered) {
-      const what =
-        o.type === 'trailing-stop' ? 'Trail' : o.type.startsWith('take-profit') ? 'TP' : 'Stop';
-      lines.push({ price: trigger, side: o.side, kind: 'trigger', label: `${what} ${side.toLowerCase()} ${amount}` });
+      const what = o.type === 'trailing-stop' ? 'Trail' : o.type.startsWith('take-profit') ? 'TP' : 'Stop';
+      lines.push({
+        price: trigger,
+        side: o.side,
+        kind: 'trigger',
+        label: `${what} ${side.toLowerCase()} ${amount}`,
+      });
     }
     const limit = num(o.price);
     if (limit !== null) lines.push({ price: limit, side: o.side, kind: 'limit', label: `${side} ${amount}` });

@@ -6,15 +6,22 @@
 import { Decimal } from '../../../workers/money/decimal';
 
 /**
- * Cleans typed text into plain decimal text: spaces, underscores and apostrophes go; a comma is a
- * decimal separator when it is the only separator ("0,5"), else a thousands separator ("1,000.5").
- * Anything else is returned trimmed, for the engine to reject with a message.
+ * Cleans typed text into plain decimal text: spaces, underscores and apostrophes go. With both a
+ * comma and a point, the last one is the decimal separator ("1,000.5", "1.000,5"); a lone comma is
+ * one ("0,5") unless it could as well group thousands ("1,000" stays as typed, for the engine to
+ * refuse: guessing a price wrong by a factor of 1,000 is worse than asking). Anything else is
+ * returned trimmed, for the engine to reject with a message.
  */
 export function normalizeDecimal(input: string): string {
   let s = input.trim().replace(/[\s_'\u00a0\u202f]/g, '');
-  if (s.includes(',') && s.includes('.')) s = s.replace(/,/g, '');
-  else if (/^[+-]?\d*,\d*$/.test(s)) s = s.replace(',', '.');
-  else if (/^[+-]?\d{1,3}(,\d{3})+$/.test(s)) s = s.replace(/,/g, '');
+  const comma = s.lastIndexOf(',');
+  const point = s.lastIndexOf('.');
+  if (comma >= 0 && point >= 0) {
+    s = point > comma ? s.replace(/,/g, '') : s.replace(/\./g, '').replace(',', '.');
+  } else if (comma >= 0) {
+    if (/^[+-]?\d{1,3}(,\d{3}){2,}$/.test(s)) s = s.replace(/,/g, '');
+    else if (/^[+-]?\d*,\d*$/.test(s) && !/^[+-]?[1-9]\d{0,2},\d{3}$/.test(s)) s = s.replace(',', '.');
+  }
   return s;
 }
 
@@ -72,7 +79,12 @@ export function stepText(step: number | null | undefined): string | null {
  * The value one step up or down, on the step grid: "100.03" + 0.05 -> "100.05"; empty or unreadable
  * text starts from `start` (e.g. the last price) when given. Never below one step.
  */
-export function stepValue(value: string, step: number, direction: 1 | -1, start?: number | null): string | null {
+export function stepValue(
+  value: string,
+  step: number,
+  direction: 1 | -1,
+  start?: number | null,
+): string | null {
   const s = stepText(step);
   if (!s) return null;
   let current = Decimal.tryFrom(normalizeDecimal(value));

@@ -7,7 +7,8 @@ const clock = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-dig
 export function haltMessage(b: Pick<BreakerState, 'halted' | 'reason' | 'haltedAt'> | null): string | null {
   if (!b || !b.halted) return null;
   const reason = (b.reason ?? '').trim().replace(/[.\s]+$/, '');
-  const at = typeof b.haltedAt === 'number' && Number.isFinite(b.haltedAt) ? ` at ${clock.format(b.haltedAt)}` : '';
+  const at =
+    typeof b.haltedAt === 'number' && Number.isFinite(b.haltedAt) ? ` at ${clock.format(b.haltedAt)}` : '';
   return `Trading halted${reason ? `: ${reason}` : ''}${at}.`;
 }
 
@@ -36,7 +37,10 @@ export function formatCountdown(seconds: number): string {
 }
 
 /** Ctrl+Shift+K (Cmd+Shift+K on a Mac) arms the kill switch. */
-export function isKillSwitchKey(e: Pick<KeyboardEvent, 'key' | 'code' | 'shiftKey' | 'ctrlKey' | 'metaKey' | 'altKey'>, mac: boolean): boolean {
+export function isKillSwitchKey(
+  e: Pick<KeyboardEvent, 'key' | 'code' | 'shiftKey' | 'ctrlKey' | 'metaKey' | 'altKey'>,
+  mac: boolean,
+): boolean {
   const k = e.code === 'KeyK' || e.key === 'K' || e.key === 'k';
   return k && e.shiftKey && !e.altKey && (mac ? e.metaKey : e.ctrlKey);
 }

@@ -70,7 +70,11 @@ export function groupLabel(o: Pick<OrderRecord, 'group'>): string | null {
   if (!g) return null;
   if (g.kind === 'oco') return 'OCO';
   if (g.kind === 'algo') return 'Algo child';
-  return g.role === 'entry' ? 'Bracket entry' : g.role === 'take-profit' ? 'Bracket take-profit' : 'Bracket stop-loss';
+  return g.role === 'entry'
+    ? 'Bracket entry'
+    : g.role === 'take-profit'
+      ? 'Bracket take-profit'
+      : 'Bracket stop-loss';
 }
 
 /** "BTC/USDT limit buy": how buttons name the order they act on. */

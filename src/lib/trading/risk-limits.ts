@@ -98,7 +98,9 @@ export function msToSecondsText(ms: number): string {
   if (!Number.isFinite(ms)) return '';
   const whole = Math.trunc(ms / 1000);
   const rest = Math.abs(ms % 1000);
-  return rest === 0 ? String(whole) : `${ms < 0 && whole === 0 ? '-' : ''}${whole}.${String(rest).padStart(3, '0').replace(/0+$/, '')}`;
+  return rest === 0
+    ? String(whole)
+    : `${ms < 0 && whole === 0 ? '-' : ''}${whole}.${String(rest).padStart(3, '0').replace(/0+$/, '')}`;
 }
 
 /** Seconds text as whole milliseconds ("1.5" -> 1500); text that is not a number is passed on for the engine to refuse. */

@@ -40,7 +40,11 @@ export const sizingMethods: ReadonlyArray<{ id: SizingMethod; label: string; hin
     hint: 'Risk a percent of equity between the entry and the stop.',
   },
   { id: 'kelly', label: 'Kelly', hint: 'Bet the Kelly fraction of equity, capped.' },
-  { id: 'volatility', label: 'Volatility (ATR)', hint: 'Risk a percent of equity over a multiple of the ATR.' },
+  {
+    id: 'volatility',
+    label: 'Volatility (ATR)',
+    hint: 'Risk a percent of equity over a multiple of the ATR.',
+  },
   { id: 'risk-parity', label: 'Risk parity', hint: 'Equal risk across the positions you hold.' },
 ];
 
@@ -52,10 +56,23 @@ export function toSizingRequest(form: SizingForm, symbol: string, entry: string)
   const e = normalizeDecimal(entry);
   switch (form.method) {
     case 'fixed-fractional':
-      return { method: 'fixed-fractional', symbol, riskPct: normalizeDecimal(form.riskPct), entry: e, stop: normalizeDecimal(form.stop) };
+      return {
+        method: 'fixed-fractional',
+        symbol,
+        riskPct: normalizeDecimal(form.riskPct),
+        entry: e,
+        stop: normalizeDecimal(form.stop),
+      };
     case 'kelly':
       return form.kellySource === 'history'
-        ? { method: 'kelly', symbol, entry: e, fractionCap: normalizeDecimal(form.fractionCap), winRate: null, payoff: null }
+        ? {
+            method: 'kelly',
+            symbol,
+            entry: e,
+            fractionCap: normalizeDecimal(form.fractionCap),
+            winRate: null,
+            payoff: null,
+          }
         : {
             method: 'kelly',
             symbol,
@@ -65,7 +82,13 @@ export function toSizingRequest(form: SizingForm, symbol: string, entry: string)
             payoff: normalizeDecimal(form.payoff),
           };
     case 'volatility':
-      return { method: 'volatility', symbol, riskPct: normalizeDecimal(form.riskPct), atrMultiple: normalizeDecimal(form.atrMultiple), entry: e };
+      return {
+        method: 'volatility',
+        symbol,
+        riskPct: normalizeDecimal(form.riskPct),
+        atrMultiple: normalizeDecimal(form.atrMultiple),
+        entry: e,
+      };
     case 'risk-parity':
       return { method: 'risk-parity', symbol, price: e };
   }

@@ -134,7 +134,9 @@ export type TicketInput =
   | 'participation';
 
 /** Which inputs a ticket shows for its type (and algo kind, and bracket entry). */
-export function ticketInputs(form: Pick<TicketForm, 'type' | 'algoKind' | 'entryType' | 'tif'>): Set<TicketInput> {
+export function ticketInputs(
+  form: Pick<TicketForm, 'type' | 'algoKind' | 'entryType' | 'tif'>,
+): Set<TicketInput> {
   const s = new Set<TicketInput>(['amount']);
   switch (form.type) {
     case 'market':
@@ -248,7 +250,10 @@ export function toPlaceRequest(form: TicketForm, symbol: string): PlaceRequest {
   }
 }
 
-function toOrderRequest(form: TicketForm, base: { symbol: string; side: Side; amount: string }): OrderRequest {
+function toOrderRequest(
+  form: TicketForm,
+  base: { symbol: string; side: Side; amount: string },
+): OrderRequest {
   const inputs = ticketInputs(form);
   let type: OrderType;
   if (form.type === 'take-profit') type = money(form.price) === null ? 'take-profit' : 'take-profit-limit';
@@ -306,7 +311,11 @@ export function orphanErrors(
 const sideWord = (s: Side) => (s === 'buy' ? 'Buy' : 'Sell');
 
 /** The submit button's words: "Buy 0.012 BTC", "Start TWAP: sell 1.5 ETH", "Place OCO: sell 0.1 BTC". */
-export function submitLabel(form: TicketForm, market: MarketInfo | null, snappedAmount: string | null): string {
+export function submitLabel(
+  form: TicketForm,
+  market: MarketInfo | null,
+  snappedAmount: string | null,
+): string {
   const raw = snappedAmount ?? normalizeDecimal(form.amount);
   const amount = raw && isDecimalText(raw) ? formatDecimalText(raw) : '';
   const what = [amount, market?.base ?? ''].filter(Boolean).join(' ');
