@@ -26,6 +26,8 @@ function order(patch: Partial<OrderRecord>): OrderRecord {
     cost: '0',
     fee: '0',
     feeAsset: 'USDT',
+    holds: '30000',
+    holdsAsset: 'USDT',
     triggered: false,
     group: null,
     exits: null,

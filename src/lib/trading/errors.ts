@@ -2,9 +2,9 @@
 import type { EngineError } from '$workers/api';
 
 /**
- * Messages for `fields` from an EngineError's details: details keyed by a field's name, a
- * `field` + `message` pair, or a `field` naming one of them (then the error's own message is its).
- * What belongs to no field is in `rest`.
+ * Messages for `fields` from an EngineError's details: a `fieldErrors` object (what the trading
+ * engine sends), details keyed by a field's name, a `field` + `message` pair, or a `field` naming one
+ * of them (then the error's own message is its). What belongs to no field is in `rest`.
  */
 export function fieldMessages<F extends string>(
   error: EngineError | null,
@@ -13,8 +13,12 @@ export function fieldMessages<F extends string>(
   if (!error) return { fields: {}, rest: null };
   const known = new Set<string>(fields);
   const out: Partial<Record<F, string>> = {};
-  const d = error.details ?? {};
-  for (const [k, v] of Object.entries(d)) {
+  const d = (error.details ?? {}) as Record<string, unknown>;
+  const nested =
+    typeof d.fieldErrors === 'object' && d.fieldErrors !== null
+      ? (d.fieldErrors as Record<string, unknown>)
+      : {};
+  for (const [k, v] of [...Object.entries(d), ...Object.entries(nested)]) {
     if (known.has(k) && typeof v === 'string' && v !== '') out[k as F] = v;
   }
   if (typeof d.field === 'string' && known.has(d.field))

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fieldMessages } from './errors';
-import { formToPaper, paperToForm } from './paper';
+import { changesBalances, formToPaper, paperToForm } from './paper';
 import {
   formToLimits,
   limitErrors,
@@ -105,6 +105,12 @@ describe('paper account form', () => {
       ok: true,
       settings: { balances: { USDT: '10000', BTC: '0.5', ETH: '2.5' }, latencyMs: 50 },
     });
+  });
+
+  it('knows when new balances reset the account', () => {
+    expect(changesBalances({ USDT: '10000.0', BTC: '0' }, { USDT: '10000' })).toBe(false);
+    expect(changesBalances({ USDT: '10000', BTC: '0.5' }, { USDT: '10000' })).toBe(true);
+    expect(changesBalances({ USDT: '9000' }, { USDT: '10000' })).toBe(true);
   });
 
   it('marks bad rows and latency', () => {

@@ -1,5 +1,6 @@
 /** The paper-account form: starting balances as editable rows, and the simulated latency. */
 import type { PaperAccount, PaperSettings } from '$workers/api';
+import { Decimal } from '../../../workers/money/decimal';
 import { isDecimalText, normalizeDecimal } from './decimal-text';
 
 export interface BalanceRow {
@@ -48,7 +49,7 @@ export function formToPaper(
     const asset = row.asset.trim().toUpperCase();
     const amount = normalizeDecimal(row.amount);
     const e: { asset?: string; amount?: string } = {};
-    if (!/^[A-Z0-9]{1,20}$/.test(asset)) e.asset = 'Enter an asset code, like USDT.';
+    if (!/^[A-Z0-9]{1,12}$/.test(asset)) e.asset = 'Enter an asset code, like USDT.';
     else if (seen.has(asset)) e.asset = `${asset} is listed twice.`;
     seen.add(asset);
     if (!isDecimalText(amount)) e.amount = 'Enter an amount of zero or more, like 10000.';
@@ -58,8 +59,8 @@ export function formToPaper(
     } else balances[asset] = amount;
   }
   const latency = form.latencyMs.trim();
-  if (!/^\d+$/.test(latency) || Number(latency) > 60_000) {
-    errors.latencyMs = 'Enter whole milliseconds from 0 to 60000, like 50.';
+  if (!/^\d+$/.test(latency) || Number(latency) > 10_000) {
+    errors.latencyMs = 'Enter whole milliseconds from 0 to 10000, like 50.';
     bad = true;
   }
   if (form.rows.length === 0) {
@@ -67,4 +68,20 @@ export function formToPaper(
     bad = true;
   }
   return bad ? { ok: false, errors } : { ok: true, settings: { balances, latencyMs: Number(latency) } };
+}
+
+/**
+ * Whether saving these balances resets the account: the engine treats new starting balances as a
+ * fresh start (a deposit would otherwise count as profit). Zero balances are not kept, so adding or
+ * removing one is no change.
+ */
+export function changesBalances(next: Record<string, string>, starting: Record<string, string>): boolean {
+  const norm = (b: Record<string, string>) =>
+    Object.entries(b)
+      .map(([k, v]) => [k, Decimal.tryFrom(v)] as const)
+      .filter(([, d]) => d === null || !d.isZero())
+      .map(([k, d]) => `${k}=${d?.toString() ?? '?'}`)
+      .sort()
+      .join(',');
+  return norm(next) !== norm(starting);
 }
