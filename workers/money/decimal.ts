@@ -80,8 +80,12 @@ export class Decimal {
       const base = Decimal.parse(e[1] as string);
       const exp = Number(e[2]);
       const scale = base.scale - exp;
-      if (Math.abs(scale) > MAX_DIGITS) throw new DecimalError('number is out of range');
-      return scale >= 0 ? new Decimal(base.units, scale) : new Decimal(base.units * pow10(-scale), 0);
+      const digits = (base.units < 0n ? -base.units : base.units).toString().length - Math.min(scale, 0);
+      if (Math.abs(scale) > MAX_DIGITS || digits > MAX_DIGITS)
+        throw new DecimalError('number is out of range');
+      return scale >= 0
+        ? new Decimal(base.units, scale).normalized()
+        : new Decimal(base.units * pow10(-scale), 0);
     }
     throw new DecimalError(`"${text.slice(0, 24)}" is not a number`);
   }

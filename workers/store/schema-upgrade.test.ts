@@ -1,0 +1,303 @@
+import 'fake-indexeddb/auto';
+import { Dexie } from 'dexie';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AuditEntry, OrderRecord } from '../trading/types.js';
+import { LyraDb } from './db.js';
+import { schemaVersions } from './schema.js';
+
+const tradingTables = [
+  'accounts',
+  'orders',
+  'fills',
+  'positions',
+  'closedTrades',
+  'algos',
+  'audit',
+  'tradingState',
+] as const;
+const v1Tables = ['markets', 'candleBlocks', 'books', 'tickers', 'tapes', 'settings'] as const;
+
+let n = 0;
+const opened: Dexie[] = [];
+afterEach(async () => {
+  const dbs = opened.splice(0);
+  for (const db of dbs) db.close();
+  for (const name of new Set(dbs.map((db) => db.name))) await Dexie.delete(name);
+});
+
+const t0 = Date.UTC(2026, 0, 1);
+const market = {
+  exchange: 'binance',
+  symbol: 'BTC/USDT',
+  id: 'BTCUSDT',
+  base: 'BTC',
+  quote: 'USDT',
+  active: true,
+  tickSize: 0.01,
+  stepSize: 0.00001,
+  minAmount: 0.00001,
+  minNotional: 5,
+  priceDecimals: 2,
+  amountDecimals: 5,
+  maker: 0.001,
+  taker: 0.001,
+};
+const block = {
+  exchange: 'binance',
+  symbol: 'BTC/USDT',
+  timeframe: '1m',
+  start: t0,
+  time: Float64Array.from([t0, t0 + 60_000]),
+  open: Float64Array.from([100, 101]),
+  high: Float64Array.from([102, 103]),
+  low: Float64Array.from([99, 100]),
+  close: Float64Array.from([101, 102]),
+  volume: Float64Array.from([5, 6]),
+};
+
+/** A database exactly as version 1 of Lyra left it, with rows in every store. */
+async function seedVersion1(name: string): Promise<void> {
+  const v1 = schemaVersions[0]!;
+  expect(v1.version).toBe(1);
+  const old = new Dexie(name);
+  old.version(1).stores(v1.stores);
+  await old.open();
+  expect(old.verno).toBe(1);
+  expect(old.tables.map((t) => t.name).sort()).toEqual([...v1Tables].sort());
+  await old.table('markets').bulkPut([market, { ...market, symbol: 'ETH/USDT', id: 'ETHUSDT', base: 'ETH' }]);
+  await old.table('candleBlocks').put(block);
+  await old.table('books').put({
+    exchange: 'binance',
+    symbol: 'BTC/USDT',
+    time: t0,
+    nonce: 7,
+    bids: Float64Array.from([100, 1]),
+    asks: Float64Array.from([101, 2]),
+    bidLevels: 1,
+    askLevels: 1,
+    savedAt: t0,
+  });
+  await old.table('tickers').put({ exchange: 'binance', symbol: 'BTC/USDT', time: t0, last: 101 });
+  await old
+    .table('tapes')
+    .put({ exchange: 'binance', symbol: 'BTC/USDT', trades: [{ id: '1', price: 101 }] });
+  await old.table('settings').bulkPut([
+    { key: 'theme', value: 'dark' },
+    { key: 'layout', value: { panes: [1, 2, 3] } },
+  ]);
+  old.close();
+}
+
+function order(id: string): OrderRecord {
+  return {
+    id,
+    accountId: 'paper:binance',
+    exchange: 'binance',
+    symbol: 'BTC/USDT',
+    side: 'buy',
+    type: 'limit',
+    status: 'open',
+    amount: '0.1',
+    price: '100',
+    stopPrice: null,
+    trail: null,
+    tif: 'GTC',
+    postOnly: false,
+    reduceOnly: false,
+    filled: '0',
+    cost: '0',
+    fee: '0',
+    feeAsset: 'USDT',
+    holds: '10',
+    holdsAsset: 'USDT',
+    triggered: false,
+    group: null,
+    exits: null,
+    source: 'manual',
+    queueAhead: null,
+    activeAt: t0,
+    createdAt: t0,
+    updatedAt: t0,
+    reason: null,
+  };
+}
+
+describe('schema upgrade from version 1', () => {
+  it('keeps every version-1 row and adds the empty trading tables', async () => {
+    const name = `upgrade-${n++}`;
+    await seedVersion1(name);
+
+    const db = new LyraDb(name);
+    opened.push(db);
+    await db.open();
+    expect(db.verno).toBe(schemaVersions[schemaVersions.length - 1]!.version);
+    expect(db.verno).toBeGreaterThanOrEqual(2);
+
+    // The physical database has every store of every version.
+    const stores = [...db.backendDB().objectStoreNames].sort();
+    expect(stores).toEqual([...v1Tables, ...tradingTables].sort());
+
+    // Old rows survived, byte for byte.
+    expect(await db.markets.count()).toBe(2);
+    expect(await db.markets.get(['binance', 'BTC/USDT'])).toEqual(market);
+    expect(
+      (await db.markets.where('exchange').equals('binance').toArray()).map((m) => m.symbol).sort(),
+    ).toEqual(['BTC/USDT', 'ETH/USDT']);
+    const candles = await db.candleBlocks.get(['binance', 'BTC/USDT', '1m', t0]);
+    expect(candles?.close).toBeInstanceOf(Float64Array);
+    expect([...candles!.close]).toEqual([101, 102]);
+    expect([...candles!.volume]).toEqual([5, 6]);
+    expect((await db.books.get(['binance', 'BTC/USDT']))?.nonce).toBe(7);
+    expect((await db.tickers.get(['binance', 'BTC/USDT']))?.last).toBe(101);
+    expect((await db.tapes.get(['binance', 'BTC/USDT']))?.trades).toEqual([{ id: '1', price: 101 }]);
+    expect(await db.settings.get('theme')).toEqual({ key: 'theme', value: 'dark' });
+    expect(await db.settings.get('layout')).toEqual({ key: 'layout', value: { panes: [1, 2, 3] } });
+
+    // The new tables exist and are empty.
+    for (const t of tradingTables) expect(await db.table(t).count(), t).toBe(0);
+  });
+
+  it('the new trading tables accept writes and have their indexes', async () => {
+    const name = `upgrade-${n++}`;
+    await seedVersion1(name);
+    const db = new LyraDb(name);
+    opened.push(db);
+    await db.open();
+
+    const account = {
+      id: 'paper:binance',
+      exchange: 'binance',
+      name: 'Paper',
+      balances: { USDT: '10000' },
+      reserved: {},
+      starting: { USDT: '10000' },
+      latencyMs: 50,
+      createdAt: t0,
+      resetAt: t0,
+    };
+    await db.accounts.put(account);
+    await db.orders.bulkPut([order('o1'), { ...order('o2'), status: 'filled', symbol: 'ETH/USDT' }]);
+    await db.fills.put({
+      id: 'o2-f1',
+      orderId: 'o2',
+      accountId: 'paper:binance',
+      symbol: 'ETH/USDT',
+      side: 'buy',
+      price: '100',
+      amount: '0.1',
+      quote: '10',
+      fee: '0.01',
+      feeAsset: 'USDT',
+      liquidity: 'taker',
+      time: t0,
+    });
+    await db.positions.put({
+      accountId: 'paper:binance',
+      symbol: 'ETH/USDT',
+      base: 'ETH',
+      quote: 'USDT',
+      amount: '0.1',
+      avgEntry: '100.1',
+      realizedPnl: '0',
+      updatedAt: t0,
+    });
+    await db.closedTrades.put({
+      id: 'ct1',
+      accountId: 'paper:binance',
+      symbol: 'ETH/USDT',
+      amount: '0.1',
+      entry: '100',
+      exit: '110',
+      pnl: '1',
+      time: t0,
+    });
+    await db.algos.put({
+      id: 'algo1',
+      accountId: 'paper:binance',
+      exchange: 'binance',
+      symbol: 'BTC/USDT',
+      side: 'buy',
+      kind: 'twap',
+      status: 'running',
+      amount: '1',
+      filled: '0',
+      cost: '0',
+      params: { durationMs: 60_000, slices: 6 },
+      arrivalPrice: '100',
+      startedAt: t0,
+      nextChild: 0,
+      observedVolume: '0',
+      pausedAt: null,
+      pausedMs: 0,
+      updatedAt: t0,
+      reason: null,
+    });
+    const entry: AuditEntry = {
+      time: t0,
+      kind: 'order-accepted',
+      accountId: 'paper:binance',
+      orderId: 'o1',
+      symbol: 'BTC/USDT',
+      rule: null,
+      message: 'accepted',
+      details: {},
+    };
+    const seq1 = await db.audit.add({ ...entry });
+    const seq2 = await db.audit.add({ ...entry, time: t0 + 1 });
+    expect(seq2).toBeGreaterThan(seq1);
+    await db.tradingState.put({ key: 'breaker', value: { halted: false } });
+
+    expect(await db.accounts.get('paper:binance')).toEqual(account);
+    expect((await db.accounts.where('exchange').equals('binance').toArray()).length).toBe(1);
+    expect((await db.orders.where('status').equals('open').toArray()).map((o) => o.id)).toEqual(['o1']);
+    expect(await db.orders.where('accountId').equals('paper:binance').count()).toBe(2);
+    expect((await db.orders.where('symbol').equals('ETH/USDT').first())?.id).toBe('o2');
+    expect(await db.orders.where('updatedAt').aboveOrEqual(t0).count()).toBe(2);
+    expect((await db.fills.where('orderId').equals('o2').first())?.id).toBe('o2-f1');
+    expect(await db.fills.where('time').equals(t0).count()).toBe(1);
+    expect((await db.positions.get(['paper:binance', 'ETH/USDT']))?.avgEntry).toBe('100.1');
+    expect(await db.positions.where('accountId').equals('paper:binance').count()).toBe(1);
+    expect(await db.closedTrades.where('time').equals(t0).count()).toBe(1);
+    expect((await db.algos.where('status').equals('running').first())?.id).toBe('algo1');
+    expect(await db.audit.where('orderId').equals('o1').count()).toBe(2);
+    expect(await db.audit.where('kind').equals('order-accepted').count()).toBe(2);
+    expect(await db.audit.where('symbol').equals('BTC/USDT').count()).toBe(2);
+    expect((await db.audit.where('time').above(t0).first())?.seq).toBe(seq2);
+    expect(await db.tradingState.get('breaker')).toEqual({ key: 'breaker', value: { halted: false } });
+
+    // The old stores still take writes next to the new ones.
+    await db.settings.put({ key: 'theme', value: 'light' });
+    expect((await db.settings.get('theme'))?.value).toBe('light');
+
+    // Reopening at the current version keeps all of it.
+    db.close();
+    const again = new LyraDb(name);
+    opened.push(again);
+    await again.open();
+    expect(await again.orders.count()).toBe(2);
+    expect(await again.audit.count()).toBe(2);
+    expect(await again.markets.count()).toBe(2);
+  });
+});
+
+describe('published schema versions', () => {
+  it('declares version 2 exactly as published (versions are appended, never edited)', () => {
+    expect(schemaVersions[1]).toEqual({
+      version: 2,
+      stores: {
+        accounts: 'id, exchange',
+        orders: 'id, status, accountId, symbol, updatedAt',
+        fills: 'id, orderId, accountId, symbol, time',
+        positions: '[accountId+symbol], accountId',
+        closedTrades: 'id, accountId, time',
+        algos: 'id, status, accountId',
+        audit: '++seq, time, kind, orderId, symbol',
+        tradingState: 'key',
+      },
+    });
+  });
+
+  it('numbers versions 1, 2, 3… without gaps', () => {
+    expect(schemaVersions.map((v) => v.version)).toEqual(schemaVersions.map((_, i) => i + 1));
+  });
+});
