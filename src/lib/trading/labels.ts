@@ -100,7 +100,7 @@ export function splitSymbol(symbol: string): [string, string] {
 }
 
 const ruleLabels: Record<string, string> = {
-  halted: 'Trading not halted',
+  halted: 'Trading halt',
   'market-limits': 'Market rules (tick, lot, minimums)',
   'stale-data': 'Fresh market data',
   'price-band': 'Price band',
