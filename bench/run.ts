@@ -1,5 +1,7 @@
 import os from 'node:os';
 import { benchBookUpdates } from './book-updates.js';
+import { benchPaperMatching } from './paper-matching.js';
+import { benchRiskGate } from './risk-gate.js';
 
 // Prints one JSON document: every figure is a ratio against a peer measured in the same run.
 const quick = process.argv.includes('--quick');
@@ -14,6 +16,10 @@ const results = [
   benchBookUpdates({ ...book, readEvery: 0 }),
   // The same stream with a reader, as the UI and the paper matcher read the top of the book.
   benchBookUpdates({ ...book, readEvery: 100 }),
+  // Every order and child order passes the risk gate: goal p99 under 0.1 ms.
+  benchRiskGate({ orders: quick ? 20_000 : 200_000, seed: 7 }),
+  // Paper fills walking a 1,000-level book; the peer restores its book after each order (untimed but slow).
+  benchPaperMatching({ orders: quick ? 300 : 3_000, levels: 1000, rounds: quick ? 1 : 3, seed: 7 }),
 ];
 const report = {
   when: new Date().toISOString(),

@@ -53,12 +53,20 @@ describe('schema', () => {
     await db.open();
     expect(db.verno).toBe(schemaVersions[schemaVersions.length - 1]!.version);
     expect(db.tables.map((t) => t.name).sort()).toEqual([
+      'accounts',
+      'algos',
+      'audit',
       'books',
       'candleBlocks',
+      'closedTrades',
+      'fills',
       'markets',
+      'orders',
+      'positions',
       'settings',
       'tapes',
       'tickers',
+      'tradingState',
     ]);
   });
 });

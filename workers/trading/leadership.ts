@@ -19,6 +19,8 @@ export interface ChannelLike {
 type Message =
   | { t: 'req'; id: string; method: string; args: unknown[] }
   | { t: 'res'; id: string; ok: boolean; value: unknown }
+  /** The leader has the call and is working on it: the caller keeps waiting, however long it takes. */
+  | { t: 'ack'; id: string }
   | { t: 'changed'; at: number };
 
 export type CallHandler = (method: string, args: unknown[]) => Promise<unknown>;
@@ -82,8 +84,7 @@ export class LeaderLink {
   call(method: string, args: unknown[]): Promise<unknown> {
     const id = `${this.tabId}:${this.nextId++}`;
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      const started = Date.now();
+      this.waiting.set(id, { resolve, reject, heardAt: Date.now() });
       const send = () => {
         if (!this.waiting.has(id)) return;
         if (this.leader && this.handler) {
@@ -92,7 +93,9 @@ export class LeaderLink {
           this.handle(id, method, args).then((r) => (r.ok ? resolve(r.value) : reject(r.value)));
           return;
         }
-        if (Date.now() - started > this.options.giveUpMs) {
+        // Measured from the leader's last acknowledgement, not from the start: a slow leader is still
+        // a leader, and giving up on it would report failure for a call it then carries out.
+        if (Date.now() - (this.waiting.get(id)?.heardAt ?? 0) > this.options.giveUpMs) {
           this.waiting.delete(id);
           reject({
             code: 'no-leader',
@@ -137,6 +140,7 @@ export class LeaderLink {
     if (!message || typeof message !== 'object') return;
     if (message.t === 'req') {
       if (!this.leader || !this.handler) return;
+      this.channel.postMessage({ t: 'ack', id: message.id } satisfies Message);
       void this.handle(message.id, message.method, message.args).then((r) =>
         this.channel.postMessage({ t: 'res', id: message.id, ok: r.ok, value: r.value } satisfies Message),
       );
@@ -146,6 +150,9 @@ export class LeaderLink {
       this.waiting.delete(message.id);
       if (message.ok) w.resolve(message.value);
       else w.reject(message.value);
+    } else if (message.t === 'ack') {
+      const w = this.waiting.get(message.id);
+      if (w) w.heardAt = Date.now();
     } else if (message.t === 'changed') {
       for (const l of this.changedListeners) l();
     }

@@ -126,7 +126,8 @@ export class TradingStore {
           await table.where('accountId').equals(account.id).delete();
         await db.accounts.put(account);
         await db.tradingState.bulkPut(state);
-        await db.audit.add(audit);
+        const { seq: _seq, ...entry } = audit;
+        await db.audit.add(entry);
       },
     );
   }
