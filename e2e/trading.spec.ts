@@ -156,10 +156,7 @@ test.describe('Paper trading', () => {
     await page.keyboard.press('Control+Shift+K');
     const dialog = page.getByRole('dialog');
     await expect(dialog).toBeVisible();
-    await dialog
-      .getByRole('button', { name: /kill|stop|confirm/i })
-      .first()
-      .click();
+    await dialog.getByRole('button', { name: 'Halt trading' }).click();
     await expect(page.getByTestId('halt-banner')).toBeVisible();
     await expect(page.getByTestId('halt-banner')).toHaveAttribute('data-rule', 'kill-switch');
     await t.panel('History');
