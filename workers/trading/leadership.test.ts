@@ -299,11 +299,30 @@ describe('LeaderLink calls', () => {
       { method: 'place', args: ['once'] },
       { method: 'place', args: ['other'] },
     ]);
-    expect(answers).toEqual([
+    expect(answers.filter((m) => (m as { t: string }).t === 'res')).toEqual([
       { t: 'res', id: 'x:7', ok: true, value: 'place@a' },
       { t: 'res', id: 'x:7', ok: true, value: 'place@a' },
       { t: 'res', id: 'x:8', ok: true, value: 'place@a' },
     ]);
+    // Every request is acknowledged at once, so a waiting tab knows a leader is working on it.
+    expect(answers.filter((m) => (m as { t: string }).t === 'ack')).toHaveLength(3);
+  });
+
+  it('a slow leader is acknowledged, not reported as missing', async () => {
+    const a = tab('a');
+    const b = tab('b');
+    let ran = 0;
+    campaign(a, async () => {
+      ran++;
+      await new Promise((r) => setTimeout(r, opts.giveUpMs * 2));
+      return 'placed';
+    });
+    campaign(b);
+    await tick(10);
+    const result = track(b.link.call('place', []));
+    await tick(opts.giveUpMs * 3);
+    expect(ran).toBe(1);
+    expect(result).toEqual({ done: true, ok: true, value: 'placed' });
   });
 
   it('a follower that becomes leader while its own call waits runs it locally', async () => {
