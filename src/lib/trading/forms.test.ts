@@ -9,7 +9,7 @@ import {
   msToSecondsText,
   secondsTextToMs,
 } from './risk-limits';
-import { emptySizing, percentToFraction, toSizingRequest } from './sizing';
+import { emptySizing, toSizingRequest } from './sizing';
 
 const limits = {
   maxOrderNotional: '10000',
@@ -147,7 +147,7 @@ describe('sizing form', () => {
       method: 'kelly',
       symbol: 'BTC/USDT',
       entry: '65000',
-      fractionCap: '0.5',
+      fractionCap: '50',
       winRate: null,
       payoff: null,
     });
@@ -157,7 +157,7 @@ describe('sizing form', () => {
         'BTC/USDT',
         '65000',
       ),
-    ).toMatchObject({ winRate: '0.55', payoff: '1.5' });
+    ).toMatchObject({ winRate: '55', payoff: '1.5', fractionCap: '50' });
     expect(toSizingRequest({ ...f, method: 'volatility' }, 'BTC/USDT', '65000')).toEqual({
       method: 'volatility',
       symbol: 'BTC/USDT',
@@ -170,14 +170,5 @@ describe('sizing form', () => {
       symbol: 'BTC/USDT',
       price: '65000',
     });
-  });
-
-  it('moves the point for percentages, exactly', () => {
-    expect(percentToFraction('55')).toBe('0.55');
-    expect(percentToFraction('7.5')).toBe('0.075');
-    expect(percentToFraction('100')).toBe('1');
-    expect(percentToFraction('0')).toBe('0');
-    expect(percentToFraction('12.345')).toBe('0.12345');
-    expect(percentToFraction('abc')).toBe('abc');
   });
 });

@@ -15,7 +15,7 @@ export interface SizingForm {
   winRate: string;
   /** Average win / average loss. */
   payoff: string;
-  /** Largest fraction of the full Kelly bet, e.g. "0.5" for half Kelly. */
+  /** Largest share of the full Kelly bet in percent, e.g. "50" for half Kelly. */
   fractionCap: string;
   atrMultiple: string;
 }
@@ -28,7 +28,7 @@ export function emptySizing(): SizingForm {
     kellySource: 'history',
     winRate: '',
     payoff: '',
-    fractionCap: '0.5',
+    fractionCap: '50',
     atrMultiple: '2',
   };
 }
@@ -49,8 +49,8 @@ export const sizingMethods: ReadonlyArray<{ id: SizingMethod; label: string; hin
 ];
 
 /**
- * The request for `entry` (the ticket's price, or the market's when it has none). Kelly's win rate is
- * typed in percent; the engine takes it as a fraction, so "55" is sent as "0.55" by moving the point.
+ * The request for `entry` (the ticket's price, or the market's when it has none). Percentages (risk,
+ * Kelly's win rate and fraction cap) are sent in percent, as typed: the engine divides by 100.
  */
 export function toSizingRequest(form: SizingForm, symbol: string, entry: string): SizingRequest {
   const e = normalizeDecimal(entry);
@@ -78,7 +78,7 @@ export function toSizingRequest(form: SizingForm, symbol: string, entry: string)
             symbol,
             entry: e,
             fractionCap: normalizeDecimal(form.fractionCap),
-            winRate: percentToFraction(normalizeDecimal(form.winRate)),
+            winRate: normalizeDecimal(form.winRate),
             payoff: normalizeDecimal(form.payoff),
           };
     case 'volatility':
@@ -92,15 +92,4 @@ export function toSizingRequest(form: SizingForm, symbol: string, entry: string)
     case 'risk-parity':
       return { method: 'risk-parity', symbol, price: e };
   }
-}
-
-/** "55" -> "0.55", "7.5" -> "0.075", by moving the decimal point (exact; text that is not a number passes through). */
-export function percentToFraction(text: string): string {
-  const m = /^(\d*)(?:\.(\d*))?$/.exec(text);
-  if (!m || text === '' || text === '.') return text;
-  const int = (m[1] ?? '').padStart(3, '0');
-  const frac = m[2] ?? '';
-  const whole = int.slice(0, -2).replace(/^0+(?=\d)/, '');
-  const out = `${whole}.${int.slice(-2)}${frac}`.replace(/\.?0+$/, '');
-  return out === '' ? '0' : out;
 }
