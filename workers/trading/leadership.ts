@@ -38,7 +38,7 @@ export class LeaderLink {
   private handler: CallHandler | null = null;
   private readonly waiting = new Map<
     string,
-    { resolve: (v: unknown) => void; reject: (e: unknown) => void }
+    { resolve: (v: unknown) => void; reject: (e: unknown) => void; heardAt: number }
   >();
   private readonly answered = new Map<string, Promise<{ ok: boolean; value: unknown }>>();
   private changedListeners: Array<() => void> = [];
