@@ -288,3 +288,46 @@ function buildSingle(
   };
   return { orders: [order], errors };
 }
+
+const statuses: ReadonlySet<string> = new Set([
+  'pending-new',
+  'open',
+  'partially-filled',
+  'filled',
+  'cancelled',
+  'rejected',
+  'expired',
+]);
+
+/**
+ * Whether an order read back from storage is whole: storage can be edited by hand or damaged, and a
+ * broken record must be set aside with a notice rather than crash matching or move money.
+ */
+export function isSoundOrder(o: unknown): o is OrderRecord {
+  if (!o || typeof o !== 'object') return false;
+  const r = o as Record<string, unknown>;
+  const money = (v: unknown, nullable = false) =>
+    (nullable && v === null) || (Decimal.tryFrom(v)?.isNegative() === false && typeof v === 'string');
+  return (
+    typeof r.id === 'string' &&
+    validStoredId.test(r.id) &&
+    (r.side === 'buy' || r.side === 'sell') &&
+    orderTypes.has(r.type as string) &&
+    statuses.has(r.status as string) &&
+    tifs.has(r.tif as string) &&
+    money(r.amount) &&
+    Decimal.from(r.amount as string).isPositive() &&
+    money(r.filled) &&
+    Decimal.from(r.filled as string).lte(r.amount as string) &&
+    money(r.cost) &&
+    money(r.fee) &&
+    money(r.holds) &&
+    money(r.price, true) &&
+    money(r.stopPrice, true) &&
+    (r.queueAhead === null || money(r.queueAhead)) &&
+    typeof r.symbol === 'string' &&
+    Number.isFinite(r.activeAt)
+  );
+}
+
+const validStoredId = /^[A-Za-z0-9_:.-]{1,80}$/;

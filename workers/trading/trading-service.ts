@@ -18,7 +18,7 @@ import { planChildren, validateAlgoParams, volumeProfile } from './algos/algo-sc
 import { followTrail, isConditional, isTriggered } from './emulation.js';
 import type { LeaderLink } from './leadership.js';
 import { MarketLink, type HeldBook, type MarketAccess } from './market-link.js';
-import { buildOrders, type FieldErrors } from './order-factory.js';
+import { buildOrders, isSoundOrder, type FieldErrors } from './order-factory.js';
 import { isTerminal, transition } from './order-state.js';
 import { applyFill, balanceOf, release, reserveFor, reservedForFill } from './paper/paper-ledger.js';
 import {
@@ -304,7 +304,14 @@ export class TradingService {
     const loaded = await this.deps.store.load(this.accountId);
     this.account = loaded.account ?? null;
     this.open.clear();
-    for (const o of loaded.openOrders) this.open.set(o.id, o);
+    for (const o of loaded.openOrders) {
+      if (isSoundOrder(o)) this.open.set(o.id, o);
+      else
+        this.notice(
+          'error',
+          `A damaged order record (${String((o as { id?: unknown }).id).slice(0, 40)}) was found in this device's storage and is ignored: it will not be matched or sent.`,
+        );
+    }
     this.history = loaded.history;
     this.fills = loaded.fills;
     this.positions.clear();
