@@ -97,7 +97,9 @@ export class MarketLink {
     const held = { bids: snap.bids, asks: snap.asks, time: snap.time, receivedAt: now };
     this.books.set(symbol, held);
     const mid = midOf(snap.bids[0] ?? NaN, snap.asks[0] ?? NaN);
-    if (mid !== null && !this.marks.has(symbol)) this.marks.set(symbol, { price: mid, time: now });
+    // A fresh snapshot is better news than a mark older than the streaming threshold.
+    const mark = this.marks.get(symbol);
+    if (mid !== null && (!mark || now - mark.time > 1000)) this.marks.set(symbol, { price: mid, time: now });
     return held;
   }
 

@@ -1690,11 +1690,20 @@ export class TradingService {
     );
     const order = built.orders[0];
     if (!order) fail('invalid-order', Object.values(built.errors).join(' '));
-    await this.accept(
-      [{ ...order, source }],
-      rules,
-      source === 'flatten' ? 'Kill switch: flatten' : 'Close position',
-    );
+    const closing = { ...order, source };
+    // Through the gate like every order (with a fresh book for symbols not streamed); a halt does not
+    // stop a close, since closing only reduces risk.
+    const book = await this.bookFor(symbol);
+    const ref = book ? estimateFill('sell', amount, book, rules).avgPrice : null;
+    const decision = this.riskCheck(closing, ref, rules);
+    const failed = this.decisionFails(decision, closing);
+    if (failed) {
+      await this.write({
+        audit: [this.entry('order-rejected', closing, failed.rule, failed.message, flat(failed.details))],
+      });
+      fail('rejected', failed.message, { rule: failed.rule, checks: decision.checks });
+    }
+    await this.accept([closing], rules, source === 'flatten' ? 'Kill switch: flatten' : 'Close position');
   }
 
   private async killNow(flatten: boolean): Promise<void> {
