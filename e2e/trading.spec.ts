@@ -263,4 +263,56 @@ test.describe('Paper trading', () => {
     await t2.field('Amount', '0.001');
     await t2.expectFilled(await t2.place());
   });
+
+  test('the audit log shows every decision with its rule, and filters by kind', async ({
+    trade,
+    page,
+  }, testInfo) => {
+    const t = new TicketPage(page);
+    await trade.open();
+    await trade.waitLive();
+    await t.reveal();
+    await t.type('market');
+    await t.field('Amount', '0.001');
+    const id = await t.place();
+    await t.expectFilled(id);
+
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await expect(page.getByRole('heading', { name: 'Audit log', level: 1 })).toBeVisible();
+    const rows = page.getByTestId('audit-row');
+    await expect(rows.filter({ hasText: id }).first()).toBeVisible();
+    for (const kind of ['order-accepted', 'order-sent', 'order-filled'])
+      await expect(page.locator(`[data-testid="audit-row"][data-kind="${kind}"]`).first()).toBeVisible();
+
+    await page.locator('#au-kind').selectOption('order-filled');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect(rows.first()).toHaveAttribute('data-kind', 'order-filled');
+    const kinds = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
+    expect(new Set(kinds)).toEqual(new Set(['order-filled']));
+    await screenshot(page, testInfo, 'audit');
+    await expectNoAxeViolations(page);
+  });
+
+  test('risk limits and the paper account are edited in Settings, with reasons for bad values', async ({
+    trade,
+    settings,
+    page,
+  }, testInfo) => {
+    await trade.open();
+    await trade.waitLive();
+    await settings.open();
+    const form = page.getByTestId('risk-limits-form');
+    await form.getByLabel(/max order value/i).fill('-5');
+    await form.getByRole('button', { name: /save/i }).click();
+    await expect(form.getByText(/above 0|positive|must be/i).first()).toBeVisible();
+    await form.getByLabel(/max order value/i).fill('2500');
+    await form.getByRole('button', { name: /save/i }).click();
+    await expect(form.getByText(/saved/i)).toBeVisible();
+    await page.reload();
+    await settings.heading.waitFor();
+    await expect(page.getByTestId('risk-limits-form').getByLabel(/max order value/i)).toHaveValue('2500');
+    await expect(page.getByTestId('paper-form')).toBeVisible();
+    await screenshot(page, testInfo, 'settings-trading');
+    await expectNoAxeViolations(page);
+  });
 });
