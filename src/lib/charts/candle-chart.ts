@@ -261,7 +261,8 @@ export function createCandleChart(el: HTMLElement, opts: CandleChartOptions): Ca
       ctx.setLineDash([]);
       ctx.globalAlpha = 1;
       const tw = Math.ceil(ctx.measureText(line.label).width) + 2 * padX;
-      const ty = Math.round(y - tagH / 2);
+      // The tag stays whole inside the plot even when its line runs along the top or bottom edge.
+      const ty = Math.round(Math.min(Math.max(y - tagH / 2, top), top + height - tagH));
       ctx.fillStyle = color;
       ctx.fillRect(left, ty, tw, tagH);
       ctx.fillStyle = theme.tagText;
