@@ -1,5 +1,7 @@
 import { expect, expectNoAxeViolations, screenshot, test } from './fixtures';
+import type { Page } from '@playwright/test';
 import { TicketPage } from './pages/ticket-page';
+import type { TradePage } from './pages/trade-page';
 
 /**
  * Paper trading from the UI on the sandbox exchange: every order type goes through the trading worker,
@@ -8,16 +10,32 @@ import { TicketPage } from './pages/ticket-page';
 
 const price = (x: number) => x.toFixed(2);
 
+/** The Trade screen, live, with the ticket in view. */
+async function openTicket(trade: TradePage, page: Page): Promise<TicketPage> {
+  const t = new TicketPage(page);
+  await trade.open();
+  await trade.waitLive();
+  await t.reveal();
+  return t;
+}
+
+/** Places a limit buy 2 % below the last price, where it rests. */
+async function restingLimit(t: TicketPage): Promise<string> {
+  await t.type('limit');
+  await t.field('Price', price((await t.last()) * 0.98));
+  await t.field('Amount', '0.001');
+  const id = await t.place();
+  await t.expectResting(id);
+  return id;
+}
+
 test.describe('Paper trading', () => {
   test('places every order type from the ticket and sees each filled or resting', async ({
     trade,
     page,
   }, testInfo) => {
     test.setTimeout(180_000);
-    const t = new TicketPage(page);
-    await trade.open();
-    await trade.waitLive();
-    await t.reveal();
+    const t = await openTicket(trade, page);
 
     // Market buy: fills against the book.
     await t.side('buy');
@@ -30,10 +48,7 @@ test.describe('Paper trading', () => {
 
     // Limit buy well below the market: rests with its queue position.
     let last = await t.last();
-    await t.type('limit');
-    await t.field('Price', price(last * 0.98));
-    await t.field('Amount', '0.001');
-    await t.expectResting(await t.place());
+    await restingLimit(t);
 
     // Stop market (sell, below the market) and stop limit: wait for their trigger.
     await t.side('sell');
@@ -122,10 +137,7 @@ test.describe('Paper trading', () => {
     trade,
     page,
   }) => {
-    const t = new TicketPage(page);
-    await trade.open();
-    await trade.waitLive();
-    await t.reveal();
+    const t = await openTicket(trade, page);
     await t.type('limit');
     await t.field('Price', '0.001');
     await t.field('Amount', '0.001');
@@ -142,15 +154,8 @@ test.describe('Paper trading', () => {
     trade,
     page,
   }, testInfo) => {
-    const t = new TicketPage(page);
-    await trade.open();
-    await trade.waitLive();
-    await t.reveal();
-    await t.type('limit');
-    await t.field('Price', price((await t.last()) * 0.98));
-    await t.field('Amount', '0.001');
-    const id = await t.place();
-    await t.expectResting(id);
+    const t = await openTicket(trade, page);
+    const id = await restingLimit(t);
 
     // The hotkey opens the confirmation; confirming halts everything.
     await page.keyboard.press('Control+Shift+K');
@@ -203,10 +208,7 @@ test.describe('Paper trading', () => {
     page,
   }) => {
     test.setTimeout(120_000);
-    const t = new TicketPage(page);
-    await trade.open();
-    await trade.waitLive();
-    await t.reveal();
+    const t = await openTicket(trade, page);
     await t.algo('twap');
     await t.field('Duration', '0.5');
     await t.field('Slices', '5');
@@ -245,11 +247,7 @@ test.describe('Paper trading', () => {
       timeout: 30_000,
     });
     await t2.reveal();
-    await t2.type('limit');
-    await t2.field('Price', price((await t2.last()) * 0.98));
-    await t2.field('Amount', '0.001');
-    const resting = await t2.place();
-    await t2.expectResting(resting);
+    const resting = await restingLimit(t2);
     // The leader tab shows the follower's order too.
     const t1 = new TicketPage(page);
     await t1.expectResting(resting);
@@ -268,10 +266,7 @@ test.describe('Paper trading', () => {
     trade,
     page,
   }, testInfo) => {
-    const t = new TicketPage(page);
-    await trade.open();
-    await trade.waitLive();
-    await t.reveal();
+    const t = await openTicket(trade, page);
     await t.type('market');
     await t.field('Amount', '0.001');
     const id = await t.place();
