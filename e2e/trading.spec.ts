@@ -133,7 +133,7 @@ test.describe('Paper trading', () => {
     await expectNoAxeViolations(page);
   });
 
-  test('refuses a bad order next to the field, in the worker, and leaves only an audit entry', async ({
+  test('says why a bad order is refused next to the field and keeps it from being sent', async ({
     trade,
     page,
   }) => {
