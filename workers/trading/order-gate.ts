@@ -6,7 +6,7 @@ import { balanceOf } from './paper/paper-ledger.js';
 import { checkOrder, type RiskCheck, type RiskDecision } from './risk/risk-gate.js';
 import type { TradingContext } from './trading-context.js';
 import type { AuditEntry, OrderRecord } from './types.js';
-import { equity, exposureExcept } from './valuation.js';
+import { exposureExcept, knownEquity, priceOf } from './valuation.js';
 
 /** The risk gate's verdict on an order, with what this tab knows of the account and the market. */
 export function riskCheck(
@@ -22,9 +22,27 @@ export function riskCheck(
   const limit = order.price !== null ? Decimal.from(order.price) : null;
   const stop = order.stopPrice !== null ? Decimal.from(order.stopPrice) : null;
   const ref = limit ?? stop ?? refPrice ?? Decimal.ZERO;
-  const dayPnl =
-    account && state.breaker ? equity(state.account, link).sub(state.breaker.dayStartEquity).toNumber() : 0;
-  // Orders of the same side already open count against the balance they would use.
+  const known = knownEquity(state.account, link);
+  const dayPnlUsdt = known && state.breaker ? known.sub(state.breaker.dayStartEquity).toNumber() : 0;
+  // Limits are set in the valuation currency; a market quoted in another (ETH/BTC) is checked in its own
+  // quote, so the limits and the account-wide figures are converted into it. No price for the quote: no
+  // mark, and the stale-data rule refuses the order.
+  const quoteValue = priceOf(rules.quote, link);
+  const scale = (v: string) =>
+    quoteValue === null || quoteValue === 1
+      ? v
+      : Decimal.from(v).div(Decimal.from(quoteValue), 12, 'down').toString();
+  const limits =
+    quoteValue === null || quoteValue === 1
+      ? state.limits
+      : {
+          ...state.limits,
+          maxOrderNotional: scale(state.limits.maxOrderNotional),
+          maxPositionNotional: scale(state.limits.maxPositionNotional),
+          maxGrossExposure: scale(state.limits.maxGrossExposure),
+          dailyLossLimit: scale(state.limits.dailyLossLimit),
+        };
+  const inQuote = (usdt: number) => (quoteValue ? usdt / quoteValue : usdt);
   return checkOrder(
     {
       now: ctx.now(),
@@ -39,16 +57,16 @@ export function riskCheck(
         reduceOnly: order.reduceOnly,
       },
       rules,
-      mark: link.mark(order.symbol),
+      mark: quoteValue === null ? null : link.mark(order.symbol),
       positionAmount: position ? Decimal.from(position.amount) : Decimal.ZERO,
-      otherExposure: exposureExcept(order.symbol, state.positions.values(), link),
+      otherExposure: inQuote(exposureExcept(order.symbol, state.positions.values(), link)),
       openOrders: state.open.size,
-      dayPnl,
+      dayPnl: inQuote(dayPnlUsdt),
       freeBase: account ? balanceOf(account.balances, rules.base) : Decimal.ZERO,
       freeQuote: account ? balanceOf(account.balances, rules.quote) : Decimal.ZERO,
       halt: halted,
     },
-    state.limits,
+    limits,
   );
 }
 

@@ -25,7 +25,13 @@ export function newPaperAccount(id: string, exchange: string, now: number): Pape
 
 /** The breakers start the day at the starting balance of the valuation currency. */
 export function startingBreaker(starting: Record<string, string>, now: number): BreakerState {
-  return initialBreakerState(Decimal.from(starting[valuationAsset] ?? '0'), now);
+  const state = initialBreakerState(Decimal.from(starting[valuationAsset] ?? '0'), now);
+  // Other assets have no value until their marks arrive: leave the day open so the first known equity
+  // becomes the day's starting point (breakers roll the day when it differs).
+  const othersHeld = Object.entries(starting).some(
+    ([a, v]) => a !== valuationAsset && !Decimal.from(v).isZero(),
+  );
+  return othersHeld ? { ...state, dayStart: 0 } : state;
 }
 
 /** The account as it starts again: its starting balances back, nothing held. */

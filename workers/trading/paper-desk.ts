@@ -16,6 +16,9 @@ import type { AuditEntry, AuditKind, ClosedTrade, FillRecord, OrderRecord, Paper
  * fills, ends them, and carries what one order's change means for the rest of its group.
  */
 export class PaperDesk {
+  /** While the kill switch runs, a bracket entry it cancels must not place new exits behind its back. */
+  placingExits = true;
+
   constructor(private readonly ctx: TradingContext) {}
 
   /** Reserves funds and stores the orders with their audit entries, in one transaction. */
@@ -94,7 +97,7 @@ export class PaperDesk {
     if (isTerminal(o.status)) return;
     if (result.rest.isPositive()) {
       const status = Decimal.from(o.filled).isPositive() ? 'partially-filled' : 'open';
-      const next = o.status === status && status === 'partially-filled' ? o : transition(o, status);
+      const next = o.status === status ? o : transition(o, status);
       await ctx.write({
         ...outcome.changes,
         orders: [{ ...next, queueAhead: result.queueAhead?.toString() ?? '0', updatedAt: now }],
@@ -220,9 +223,29 @@ export class PaperDesk {
       account = release(account, { asset: o.holdsAsset, amount: Decimal.from(o.holds) });
       o = { ...o, holds: '0' };
     }
+    // An algo's totals move in the same transaction as its child's fills: never recomputed from a window.
+    const algo = o.group?.kind === 'algo' ? state.algos.get(o.group.id) : undefined;
+    const algos =
+      algo && fillRecords.length
+        ? [
+            {
+              ...algo,
+              filled: Decimal.sum([
+                Decimal.from(algo.filled),
+                ...fillRecords.map((f) => Decimal.from(f.amount)),
+              ]).toString(),
+              cost: Decimal.sum([
+                Decimal.from(algo.cost),
+                ...fillRecords.map((f) => Decimal.from(f.quote)),
+              ]).toString(),
+              updatedAt: ctx.now(),
+            },
+          ]
+        : [];
     const changes: TradingChanges = {
       account,
       orders: [o],
+      algos,
       fills: fillRecords,
       positions: position ? [position] : [],
       closedTrades: closed,
@@ -244,6 +267,8 @@ export class PaperDesk {
     reason: string,
     audit: AuditEntry[],
     extra: TradingChanges = { audit: [] },
+    /** False when this end is itself a consequence (the other leg of an OCO): it must not cascade back. */
+    cascade = true,
   ): Promise<void> {
     const { ctx } = this;
     const current = extra.orders?.find((o) => o.id === order.id) ?? ctx.state.open.get(order.id) ?? order;
@@ -265,7 +290,7 @@ export class PaperDesk {
       ],
     });
     const rules = ctx.state.rules.get(order.symbol);
-    if (rules) await this.afterChange(done, rules);
+    if (rules && cascade) await this.afterChange(done, rules);
   }
 
   async cancel(orderId: string, reason: string): Promise<void> {
@@ -285,12 +310,11 @@ export class PaperDesk {
     if (!group || !(group.kind === 'oco' || (group.kind === 'bracket' && group.role !== 'entry'))) return;
     for (const other of [...this.ctx.state.open.values()])
       if (other.id !== order.id && other.group?.id === group.id && other.group.role !== 'entry')
-        await this.finish(other, 'cancelled', reason, []);
+        await this.finish(other, 'cancelled', reason, [], { audit: [] }, false);
   }
 
-  /** What a change to one order means for the others in its group and for its algo. */
+  /** What a change to one order means for the others in its group (an algo's totals move with its fills). */
   private async afterChange(order: OrderRecord, rules: MarketRules): Promise<void> {
-    const { ctx } = this;
     const group = order.group;
     if (!group) return;
     if (Decimal.from(order.filled).isPositive() || order.triggered || order.status === 'cancelled')
@@ -305,22 +329,10 @@ export class PaperDesk {
       group.role === 'entry' &&
       isTerminal(order.status) &&
       order.exits &&
-      Decimal.from(order.filled).isPositive()
+      Decimal.from(order.filled).isPositive() &&
+      this.placingExits
     ) {
       await this.placeExits(order, rules);
-    }
-    if (group.kind === 'algo') {
-      const algo = ctx.state.algos.get(group.id);
-      if (algo) {
-        const fills = ctx.state.fills.filter((f) => f.orderId.startsWith(`${algo.id}-`));
-        const filled = Decimal.sum(fills.map((f) => Decimal.from(f.amount)));
-        const cost = Decimal.sum(fills.map((f) => Decimal.from(f.quote)));
-        if (!filled.eq(algo.filled))
-          await ctx.write({
-            algos: [{ ...algo, filled: filled.toString(), cost: cost.toString(), updatedAt: ctx.now() }],
-            audit: [],
-          });
-      }
     }
   }
 
@@ -384,7 +396,11 @@ export class PaperDesk {
  * can ever execute.
  */
 function holdingFor(order: OrderRecord, siblings: OrderRecord[]) {
-  if (order.group?.kind === 'oco' && siblings.some((s) => s.group?.id === order.group?.id)) return null;
+  // One leg of an OCO (or a bracket's pair of exits) can ever execute: only the first leg holds.
+  const paired =
+    order.group?.kind === 'oco' || (order.group?.kind === 'bracket' && order.group.role !== 'entry');
+  if (paired && siblings.some((s) => s.group?.id === order.group?.id && s.group?.role !== 'entry'))
+    return null;
   const amount = Decimal.from(order.amount).sub(order.filled);
   if (order.side === 'sell')
     return { side: order.side, amount, limit: null, quoteToReserve: undefined } as const;

@@ -29,6 +29,11 @@ export class PaperWatch {
     const { ctx } = this;
     const now = ctx.now();
     for (const order of [...ctx.state.open.values()]) {
+      // A triggered stop that found no book to execute against (offline, a failed fetch) tries again.
+      if (order.triggered && order.price === null && order.status !== 'pending-new') {
+        await this.desk.execute(order);
+        continue;
+      }
       if (order.status !== 'pending-new' || order.activeAt > now) continue;
       if (isConditional(order) && !order.triggered) {
         const armed = transition(order, 'open');
@@ -56,7 +61,10 @@ export class PaperWatch {
     await this.algos.observeVolume(symbol, trades);
     for (const trade of trades) {
       const last = Decimal.from(trade.price);
-      for (const order of [...ctx.state.open.values()]) {
+      // One print fills our own resting orders only once between them: its volume is used up best price
+      // first, then oldest first, as the exchange's book would.
+      let left = Decimal.from(trade.amount);
+      for (const order of byPriority([...ctx.state.open.values()])) {
         if (order.symbol !== symbol || order.activeAt > trade.time) continue;
         const current = ctx.state.open.get(order.id);
         if (!current || isTerminal(current.status) || current.status === 'pending-new') continue;
@@ -65,7 +73,13 @@ export class PaperWatch {
           continue;
         }
         if (current.price === null || (current.type !== 'limit' && !current.triggered)) continue;
-        const result = matchOnTrade(restingOf(current, current.price), trade, rules);
+        if (!left.isPositive()) continue;
+        const result = matchOnTrade(
+          restingOf(current, current.price),
+          { ...trade, amount: left.toNumber() },
+          rules,
+        );
+        if (result.fill) left = left.sub(result.fill.amount);
         await this.afterResting(current, result, rules);
       }
     }
@@ -145,6 +159,7 @@ export class PaperWatch {
     ];
     // An OCO's other leg goes first: it may hold the funds this leg now needs.
     await this.desk.cancelOtherLegs(o, 'The other leg triggered (one cancels the other).');
+    if (!ctx.state.open.has(o.id)) return;
     // A triggered sell now holds its base; a triggered limit buy its cost. A market buy pays when it fills.
     const remaining = Decimal.from(triggered.amount).sub(triggered.filled);
     const holding =
@@ -177,4 +192,13 @@ function restingOf(order: OrderRecord, limit: string): RestingOrder {
     remaining: Decimal.from(order.amount).sub(order.filled),
     queueAhead: Decimal.from(order.queueAhead ?? '0'),
   };
+}
+
+/** Resting orders in the order a book serves them: best price first (highest bid, lowest ask), then oldest. */
+function byPriority(orders: OrderRecord[]): OrderRecord[] {
+  return orders.sort((a, b) => {
+    if (a.side !== b.side || a.price === null || b.price === null) return a.createdAt - b.createdAt;
+    const c = Decimal.from(a.price).cmp(b.price);
+    return c !== 0 ? (a.side === 'buy' ? -c : c) : a.createdAt - b.createdAt;
+  });
 }

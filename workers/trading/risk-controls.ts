@@ -13,7 +13,7 @@ import {
 import { parseRiskLimits, type RiskLimits } from './risk/limits.js';
 import type { TradingContext } from './trading-context.js';
 import { breakerKey, limitsKey } from './trading-state.js';
-import { equity } from './valuation.js';
+import { equity, knownEquity } from './valuation.js';
 
 /** The breakers that halt trading, the kill switch, re-arming, and the risk limits they all read. */
 export class RiskControls {
@@ -28,7 +28,10 @@ export class RiskControls {
     const { ctx } = this;
     const { state } = ctx;
     if (!state.account || !state.breaker) return;
-    const observed = observeEquity(state.breaker, equity(state.account, ctx.link), ctx.now(), state.limits);
+    // Without a price for every held asset the equity is unknown: no breaker acts on a guess.
+    const value = knownEquity(state.account, ctx.link);
+    if (value === null) return;
+    const observed = observeEquity(state.breaker, value, ctx.now(), state.limits);
     if (observed.state === state.breaker) return;
     const changed = JSON.stringify(observed.state) !== JSON.stringify(state.breaker);
     if (!changed) return;
@@ -67,8 +70,14 @@ export class RiskControls {
         ),
       ],
     });
-    for (const order of [...state.open.values()])
-      await this.desk.finish(order, 'cancelled', 'Kill switch.', []);
+    // Every open order ends, and nothing the cancels set off (a bracket's exits) may open new ones.
+    this.desk.placingExits = false;
+    try {
+      for (const order of [...state.open.values()])
+        await this.desk.finish(order, 'cancelled', 'Kill switch.', []);
+    } finally {
+      this.desk.placingExits = true;
+    }
     if (flatten)
       for (const p of [...state.positions.values()])
         if (Decimal.from(p.amount).isPositive())

@@ -35,7 +35,7 @@ import type { TradingContext } from './trading-context.js';
 import { TradingState, breakerKey, limitsKey } from './trading-state.js';
 import type { TradingChanges, TradingStore } from './trading-store.js';
 import type { AuditEntry, AuditKind, OrderRecord, PaperAccount } from './types.js';
-import { equity } from './valuation.js';
+import { equity, knownEquity } from './valuation.js';
 
 export interface TradingDeps {
   store: TradingStore;
@@ -411,7 +411,8 @@ export class TradingService {
           notional: mark ? mark.price * amount : null,
         };
       });
-    const value = state.account ? equity(state.account, this.link) : null;
+    // Unknown (null) until every held asset has a price: never show a guess as the account's value.
+    const value = knownEquity(state.account, this.link);
     return {
       exchange: state.exchange,
       leader: this.isLeader,

@@ -19,19 +19,35 @@ export function priceOf(asset: string, marks: Marks): number | null {
 
 /**
  * Equity in the valuation currency: every balance, free and reserved, at its mark. An estimate for
- * limits and breakers (marks are floats), rounded to cents of the quote so it is a stable Decimal.
+ * limits and breakers (marks are floats), rounded so it is a stable Decimal. Assets without a price
+ * count as nothing here (for sizing); breakers and the daily loss use `knownEquity`.
  */
 export function equity(account: PaperAccount | null, marks: Marks): Decimal {
-  if (!account) return Decimal.ZERO;
+  return valueOf(account, marks).total;
+}
+
+/**
+ * Equity only when every held asset has a price: a balance valued at zero for want of a mark would look
+ * like a loss and trip the breakers.
+ */
+export function knownEquity(account: PaperAccount | null, marks: Marks): Decimal | null {
+  const v = valueOf(account, marks);
+  return v.complete ? v.total : null;
+}
+
+function valueOf(account: PaperAccount | null, marks: Marks): { total: Decimal; complete: boolean } {
+  if (!account) return { total: Decimal.ZERO, complete: false };
   let total = 0;
+  let complete = true;
   for (const book of [account.balances, account.reserved])
     for (const [asset, amount] of Object.entries(book)) {
       const n = Number(amount);
       if (n === 0) continue;
       const p = priceOf(asset, marks);
       if (p !== null) total += n * p;
+      else complete = false;
     }
-  return Decimal.from(total.toFixed(8));
+  return { total: Decimal.from(total.toFixed(8)), complete };
 }
 
 /** Gross value of every position but `symbol`'s, in the valuation currency. */
