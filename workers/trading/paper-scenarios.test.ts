@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../money/decimal.js';
-import { ETH, FakeMarket, engine, sleep } from './test-support.js';
+import { FakeMarket, engine, sleep } from './test-support.js';
 
 /**
  * Paper-desk scenarios found in review: each once failed. One-cancels-the-other must not cascade back,
