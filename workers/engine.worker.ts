@@ -97,7 +97,7 @@ const api: EngineApi = {
     subscribe: (listener: TradingListener) => asData(() => trading.subscribe((e) => void listener(e))),
     unsubscribe: (id) => asData(() => trading.unsubscribe(id)),
     preview: (r) => asData(() => trading.preview(r)),
-    place: (r) => asData(() => trading.place(r)),
+    place: (r, id) => asData(() => trading.place(r, id)),
     cancel: (id) => asData(() => trading.cancel(id)),
     amend: (id, change) => asData(() => trading.amend(id, change)),
     closePosition: (symbol) => asData(() => trading.closePosition(symbol)),

@@ -131,7 +131,13 @@ export class AlgoRunner {
       const working = this.children(algo.id);
       const openChildRemaining = Decimal.sum(working.map((o) => Decimal.from(o.amount).sub(o.filled)));
       const sentAmount = Decimal.from(algo.filled).add(openChildRemaining);
-      const { bid, ask } = touch(ctx.link, algo.symbol);
+      // A symbol not streamed needs a fresh book before its next slice (and a price to check it at).
+      let { bid, ask } = touch(ctx.link, algo.symbol);
+      if (!(bid > 0 && ask > 0)) {
+        await ctx.bookFor(algo.symbol);
+        ({ bid, ask } = touch(ctx.link, algo.symbol));
+        if (!(bid > 0 && ask > 0)) continue; // no price yet: the next tick tries again
+      }
       const plan = planChildren(algo, {
         now: ctx.now(),
         bestBid: bid,

@@ -147,6 +147,7 @@ export interface AuditFilter {
   limit?: number;
 }
 
+/** Sizing inputs as the ticket's text fields. Percentages are in percent: riskPct "1" is 1 %, winRate "55" is 55 %, fractionCap "25" is a quarter. */
 export type SizingRequest =
   | { method: 'fixed-fractional'; symbol: string; riskPct: string; entry: string; stop: string }
   | {
@@ -178,8 +179,12 @@ export interface TradingApi {
   subscribe(listener: TradingListener): Promise<number>;
   unsubscribe(id: number): Promise<void>;
   preview(request: PlaceRequest): Promise<OrderPreview>;
-  /** Places an order, OCO, bracket or algo; resolves with the id once it is stored and accepted. */
-  place(request: PlaceRequest): Promise<{ id: string }>;
+  /**
+   * Places an order, OCO, bracket or algo; resolves with the id once it is stored and accepted. A
+   * `clientOrderId` (6-40 of A-Z a-z 0-9 _ -) chosen by the caller makes a retry safe: the same id
+   * never places twice.
+   */
+  place(request: PlaceRequest, clientOrderId?: string): Promise<{ id: string }>;
   cancel(orderId: string): Promise<void>;
   amend(orderId: string, change: { price?: string; amount?: string }): Promise<void>;
   closePosition(symbol: string): Promise<void>;

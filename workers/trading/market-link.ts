@@ -76,9 +76,9 @@ export class MarketLink {
         const last = e.trades[e.trades.length - 1];
         if (last) this.marks.set(e.symbol, { price: last.price, time: now });
       } else if (e.type === 'ticker') {
-        this.tickerMark(e.ticker.symbol, e.ticker.last, now);
+        this.tickerMark(e.ticker.symbol, e.ticker.last, e.ticker.time, now);
       } else if (e.type === 'tickers') {
-        for (const t of e.tickers) this.tickerMark(t.symbol, t.last, now);
+        for (const t of e.tickers) this.tickerMark(t.symbol, t.last, t.time, now);
       }
     }
     return { trades, books };
@@ -107,11 +107,13 @@ export class MarketLink {
     return this.marks.get(symbol) ?? null;
   }
 
-  private tickerMark(symbol: string, last: number, now: number): void {
+  private tickerMark(symbol: string, last: number, time: number, now: number): void {
     const mark = this.marks.get(symbol);
-    // A ticker is older news than our own last trade: use it only when we have nothing fresher.
-    if (Number.isFinite(last) && last > 0 && (!mark || now - mark.time > 5000))
-      this.marks.set(symbol, { price: last, time: now });
+    // A ticker is as old as the exchange says (a stored one from yesterday is not fresh), and older news
+    // than our own last trade: use it only when we have nothing fresher.
+    const at = Number.isFinite(time) && time > 0 ? Math.min(time, now) : now;
+    if (Number.isFinite(last) && last > 0 && (!mark || at > mark.time + 5000))
+      this.marks.set(symbol, { price: last, time: at });
   }
 
   private fresh(symbol: string, trades: readonly TapeTrade[]): TapeTrade[] {

@@ -76,7 +76,7 @@ export function engine(): Engine {
         return () => void t.unsubscribe(id);
       },
       preview: (r) => t.preview(r),
-      place: (r) => t.place(r),
+      place: (r, id) => t.place(r, id),
       cancel: (id) => t.cancel(id),
       amend: (id, change) => t.amend(id, change),
       closePosition: (symbol) => t.closePosition(symbol),

@@ -119,8 +119,8 @@ export class TradingState {
     return engine().trading.preview(request);
   }
 
-  place(request: PlaceRequest) {
-    return this.run('place', () => engine().trading.place(request));
+  place(request: PlaceRequest, clientOrderId?: string) {
+    return this.run('place', () => engine().trading.place(request, clientOrderId));
   }
 
   cancel(orderId: string) {
