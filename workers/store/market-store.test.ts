@@ -4,6 +4,7 @@ import { columnsFromRows, type OhlcvRow } from '../market/candle-series.js';
 import { LyraDb } from './db.js';
 import { MarketStore, candlesPerBlock } from './market-store.js';
 import { schemaVersions } from './schema.js';
+import { btcUsdt } from '../market/test-markets.js';
 
 let n = 0;
 const dbs: LyraDb[] = [];
@@ -107,21 +108,7 @@ describe('MarketStore candles', () => {
 describe('MarketStore snapshots', () => {
   it('round-trips markets, the last book, tickers, the tape and settings', async () => {
     const { store } = freshStore();
-    const market = {
-      symbol: 'BTC/USDT',
-      id: 'BTCUSDT',
-      base: 'BTC',
-      quote: 'USDT',
-      active: true,
-      tickSize: 0.01,
-      stepSize: 0.00001,
-      minAmount: 0.00001,
-      minNotional: 5,
-      priceDecimals: 2,
-      amountDecimals: 5,
-      maker: 0.001,
-      taker: 0.001,
-    };
+    const market = btcUsdt;
     await store.saveMarkets('binance', [market]);
     expect(await store.loadMarkets('binance')).toEqual([market]);
     await store.saveBook(

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditEntry, OrderRecord } from '../trading/types.js';
 import { LyraDb } from './db.js';
 import { schemaVersions } from './schema.js';
+import { btcUsdt } from '../market/test-markets.js';
 
 const tradingTables = [
   'accounts',
@@ -26,22 +27,7 @@ afterEach(async () => {
 });
 
 const t0 = Date.UTC(2026, 0, 1);
-const market = {
-  exchange: 'binance',
-  symbol: 'BTC/USDT',
-  id: 'BTCUSDT',
-  base: 'BTC',
-  quote: 'USDT',
-  active: true,
-  tickSize: 0.01,
-  stepSize: 0.00001,
-  minAmount: 0.00001,
-  minNotional: 5,
-  priceDecimals: 2,
-  amountDecimals: 5,
-  maker: 0.001,
-  taker: 0.001,
-};
+const market = { exchange: 'binance', ...btcUsdt };
 const block = {
   exchange: 'binance',
   symbol: 'BTC/USDT',

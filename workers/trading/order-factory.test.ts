@@ -4,22 +4,9 @@ import { rulesOf } from '../money/market-rules.js';
 import type { MarketInfo } from '../market/types.js';
 import type { PlaceRequest } from './api.js';
 import { buildOrders, isSoundOrder } from './order-factory.js';
+import { btcUsdt } from '../market/test-markets.js';
 
-const btc: MarketInfo = {
-  symbol: 'BTC/USDT',
-  id: 'BTCUSDT',
-  base: 'BTC',
-  quote: 'USDT',
-  active: true,
-  tickSize: 0.01,
-  stepSize: 0.00001,
-  minAmount: 0.00001,
-  minNotional: 5,
-  priceDecimals: 2,
-  amountDecimals: 5,
-  maker: 0.001,
-  taker: 0.001,
-};
+const btc: MarketInfo = btcUsdt;
 const ctx = {
   accountId: 'paper:binance',
   exchange: 'binance',

@@ -5,22 +5,9 @@ import { Decimal } from '../../money/decimal.js';
 import { rulesOf } from '../../money/market-rules.js';
 import type { ClosedTrade, PositionRecord } from '../types.js';
 import { sizeOrder, type SizingInputs } from './sizing-request.js';
+import { btcUsdt } from '../../market/test-markets.js';
 
-const market: MarketInfo = {
-  symbol: 'BTC/USDT',
-  id: 'BTCUSDT',
-  base: 'BTC',
-  quote: 'USDT',
-  active: true,
-  tickSize: 0.01,
-  stepSize: 0.00001,
-  minAmount: 0.00001,
-  minNotional: 5,
-  priceDecimals: 2,
-  amountDecimals: 5,
-  maker: 0.001,
-  taker: 0.001,
-};
+const market: MarketInfo = btcUsdt;
 
 /** Candles that alternate around 100 with a fixed range: ATR and volatility are known. */
 function candles(n: number, range: number): CandleColumns {
