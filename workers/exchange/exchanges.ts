@@ -42,15 +42,26 @@ function runsOnNode(): boolean {
   );
 }
 
-export async function createMarketSource(config: ExchangeConfig): Promise<MarketSource> {
+/**
+ * A ccxt instance of a supported exchange with Lyra's options, pointed at `restUrl`/`wsUrl` when given
+ * (the sandbox). `extra` adds constructor settings such as credentials and the relay's proxyUrl.
+ */
+export async function openExchange<T = CcxtExchange>(
+  config: ExchangeConfig,
+  extra: Record<string, unknown> = {},
+): Promise<T & { urls: { api: unknown } }> {
   const entry = exchanges[config.id];
   if (!entry)
     throw new Error(`Unsupported exchange ${config.id}; Lyra supports ${supportedExchanges.join(', ')}.`);
   const Exchange = await entry.load();
-  const ex = new Exchange({ enableRateLimit: true, options: entry.options });
+  const ex = new Exchange({ enableRateLimit: true, ...extra, options: entry.options });
   if (config.restUrl || config.wsUrl) ex.urls.api = overrideUrls(ex.urls.api, config.restUrl, config.wsUrl);
   // Under Node (tests, benchmarks) ccxt wants an http agent before it opens a plain ws:// socket;
   // browsers need nothing.
   if (config.wsUrl?.startsWith('ws://') && runsOnNode()) await ex.loadHttpProxyAgent?.();
-  return new CcxtMarketSource(ex);
+  return ex as unknown as T & { urls: { api: unknown } };
+}
+
+export async function createMarketSource(config: ExchangeConfig): Promise<MarketSource> {
+  return new CcxtMarketSource(await openExchange(config));
 }

@@ -71,7 +71,8 @@ const ccxtParent: Record<string, string> = {
   UnsubscribeError: 'BaseError',
 };
 
-function lineage(name: string): string[] {
+/** A ccxt error class name and its ancestors, most specific first. */
+export function ccxtLineage(name: string): string[] {
   const chain = [name];
   let current = name;
   while (ccxtParent[current]) {
@@ -116,7 +117,7 @@ export function fromCcxtError(e: unknown): EngineError {
   if (e instanceof EngineFailure) return e.error;
   const name = e instanceof Error ? e.name : '';
   const raw = e instanceof Error ? e.message : String(e);
-  const chain = lineage(name);
+  const chain = ccxtLineage(name);
   // fetch() network failures are TypeErrors; a socket Lyra closed or an ended subscription is reopened.
   const retryable =
     chain.includes('OperationFailed') ||
