@@ -30,6 +30,13 @@ describe('fromPrivateError', () => {
     expect(fromPrivateError(ccxtError('OrderNotFillable', 'x')).code).toBe('exchange-refused');
   });
 
+  it("tells the relay's refusals apart from a refused exchange key", () => {
+    const e = ccxtError('AuthenticationError', 'binance 401 {"error":{"code":"signed-out","message":"x"}}');
+    expect(fromPrivateError(e).code).toBe('signed-out');
+    const v = ccxtError('ExchangeError', 'binance 403 {"error":{"code":"read-only","message":"x"}}');
+    expect(fromPrivateError(v).code).toBe('read-only');
+  });
+
   it('never repeats a signed query string from the message', () => {
     const mapped = fromPrivateError(
       ccxtError(

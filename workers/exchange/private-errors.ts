@@ -79,14 +79,32 @@ const privateMessages: Array<[string, string, string, boolean]> = [
  * secret: ccxt puts the response body there, not the request), trimmed so a huge page cannot flood a log.
  */
 export function fromPrivateError(e: unknown): EngineError {
+  const raw = e instanceof Error ? e.message : String(e);
+  const relay = relayRefusal(raw);
+  if (relay) return relay;
   // By `name`, not prototypes: ccxt sets it on every class, and it survives minification.
   const names = ccxtLineage(e instanceof Error ? e.name : '');
-  const raw = e instanceof Error ? e.message : String(e);
   for (const [cls, code, message, retryable] of privateMessages) {
     if (names.includes(cls)) return engineError(code, message, retryable, { cause: scrub(raw) });
   }
   const mapped = fromCcxtError(e);
   return mapped.details ? { ...mapped, details: { ...mapped.details, cause: scrub(raw) } } : mapped;
+}
+
+/**
+ * The relay's own refusals arrive inside whatever error ccxt makes of the HTTP status; they are about
+ * Lyra's sign-in, not the exchange key, and must not be reported as a refused key.
+ */
+function relayRefusal(raw: string): EngineError | null {
+  if (raw.includes('"code":"signed-out"'))
+    return engineError(
+      'signed-out',
+      'Live trading goes through the Lyra server, which needs you signed in: open Account and sign in with your passkey.',
+      false,
+    );
+  if (raw.includes('"code":"read-only"'))
+    return engineError('read-only', 'This account is a read-only viewer: it can see but never trade.', false);
+  return null;
 }
 
 /** Drops query strings from URLs in a message: a signed URL carries the signature and timestamp. */
