@@ -8,7 +8,7 @@ export class BinanceError extends Error {
   constructor(
     readonly code: number,
     message: string,
-    readonly status: 400 | 404 | 500 = 400,
+    readonly status: 400 | 401 | 404 | 500 = 400,
   ) {
     super(message);
     this.name = 'BinanceError';

@@ -73,9 +73,19 @@ function forSelection<T>(venue: Venue, params: Params, one: (sim: MarketSimulato
   return selection.many.map(one);
 }
 
-export function createBinanceRest(venue: Venue, log: Logger, metrics: SandboxMetrics): Hono {
+/**
+ * `extend` registers further routes (the private API) after the CORS middleware and before the
+ * catch-all 404.
+ */
+export function createBinanceRest(
+  venue: Venue,
+  log: Logger,
+  metrics: SandboxMetrics,
+  extend?: (app: Hono) => void,
+): Hono {
   const app = new Hono();
   app.use('/api/v3/*', cors({ origin: '*', allowHeaders: ['Content-Type', 'X-MBX-APIKEY'], maxAge: 600 }));
+  extend?.(app);
 
   const route = (path: string, allowed: readonly string[], handler: Handler) => {
     app.get(`/api/v3/${path}`, (c) => {

@@ -18,6 +18,12 @@ import { MarketSimulator } from './market-simulator.js';
 import { MARKETS } from './markets.js';
 import { createMetrics } from './metrics.js';
 import { createVenue } from './venue.js';
+import { AccountStore } from './private/accounts.js';
+import { createAccountWriter, loadAccounts, type AccountWriter } from './private/account-file.js';
+import { createApiKey, type NewKeyInput, type NewKeyResult } from './private/api-keys.js';
+import { registerPrivateRoutes } from './private/private-rest.js';
+import { TradingDesk } from './private/trading-desk.js';
+import { UserStreams } from './private/user-streams.js';
 
 export interface SandboxOptions {
   /** SANDBOX_SEED */
@@ -29,11 +35,21 @@ export interface SandboxOptions {
   log: Logger;
   /** Metrics (lyra_sandbox_*) are registered here when given. */
   metrics?: Registry;
+  /**
+   * JSON file holding the sandbox accounts (API keys, secrets, balances), loaded at start and
+   * rewritten (debounced, atomically) after changes. Accounts live in memory only when absent.
+   */
+  accountsFile?: string;
 }
 
 export interface Sandbox {
-  /** Mount with app.route('/', sandbox.routes); serves /api/v3/*. */
+  /** Mount with app.route('/', sandbox.routes); serves /api/v3/* and POST /sandbox/api-keys. */
   readonly routes: Hono;
+  /** Creates a sandbox account (what POST /sandbox/api-keys does). */
+  createApiKey(input?: NewKeyInput): NewKeyResult;
+  /** The private side: accounts, orders, balances (for tests and tooling). */
+  readonly accounts: AccountStore;
+  readonly desk: TradingDesk;
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** Begins the live loop (timers). Idempotent. */
   start(): void;
@@ -103,7 +119,22 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   for (const sim of sims) sim.recordDepth = true;
 
   const venue = createVenue(sims, () => clock.now());
-  const routes = createBinanceRest(venue, log, metrics);
+  const accounts = new AccountStore();
+  let writer: AccountWriter | null = null;
+  if (options.accountsFile !== undefined) {
+    const loaded = loadAccounts(options.accountsFile, accounts);
+    log.info({ file: options.accountsFile, accounts: loaded }, 'sandbox: accounts loaded');
+    writer = createAccountWriter(options.accountsFile, accounts, (err) =>
+      log.error({ err }, 'sandbox: could not save accounts'),
+    );
+    accounts.onChange = writer.schedule;
+  }
+  const desk = new TradingDesk(venue, accounts);
+  const userStreams = new UserStreams(accounts, () => clock.now(), log);
+  desk.sink = (account, event) => userStreams.publish(account, event);
+  const routes = createBinanceRest(venue, log, metrics, (app) =>
+    registerPrivateRoutes(app, { venue, accounts, desk, streams: userStreams, log, metrics }),
+  );
   const streams = new BinanceStreams(venue, log, metrics);
   let simulatedTo = createdAt;
   let timer: NodeJS.Timeout | null = null;
@@ -114,6 +145,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     const t0 = performance.now();
     for (const sim of sims) sim.advanceTo(t);
     simulatedTo = t;
+    desk.afterAdvance(t);
+    userStreams.expire(t);
     streams.flush(t);
     report();
     metrics.tickSeconds.observe((performance.now() - t0) / 1000);
@@ -121,10 +154,15 @@ export function createSandbox(options: SandboxOptions): Sandbox {
 
   return {
     routes,
-    handleUpgrade: (req, socket, head) => streams.handleUpgrade(req, socket, head),
+    accounts,
+    desk,
+    createApiKey: (input = {}) => createApiKey(accounts, input, clock.now()).result,
+    handleUpgrade: (req, socket, head) =>
+      userStreams.handleUpgrade(req, socket, head) || streams.handleUpgrade(req, socket, head),
     start() {
       if (timer !== null || closed) return;
       streams.start();
+      userStreams.start();
       timer = setInterval(() => {
         try {
           advanceTo(clock.now());
@@ -141,7 +179,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       closed = true;
       if (timer !== null) clearInterval(timer);
       timer = null;
-      await streams.close();
+      writer?.flush();
+      await Promise.all([streams.close(), userStreams.close()]);
     },
     info() {
       return {

@@ -22,6 +22,9 @@ export interface MarketSpec {
   activity: number;
   /** Median order notional in quote currency. */
   medianNotional: number;
+  /** Commission rates of user orders (fractions, e.g. "0.001" = 0.1%); Binance's default when absent. */
+  makerFee?: string;
+  takerFee?: string;
 }
 
 export interface Market extends MarketSpec {
