@@ -4,6 +4,7 @@
  */
 import type { MarketApi } from './market/api.js';
 import type { TradingApi } from './trading/api.js';
+import type { VaultApi } from './vault/api.js';
 
 export type { MarketApi } from './market/api.js';
 export type { Connection, FeedStatus, MarketEvent, MarketListener } from './market/events.js';
@@ -19,8 +20,23 @@ export type * from './trading/types.js';
 export type { RiskCheck, RiskRule } from './trading/risk/risk-gate.js';
 export type { BreakerState } from './trading/risk/breakers.js';
 export type { RiskLimits } from './trading/risk/limits.js';
+export type {
+  AccountSummary,
+  AddAccountInput,
+  AddAccountResult,
+  ConnectionTestResult,
+  CredentialField,
+  PasskeyUnlockInfo,
+  UnlockSecret,
+  VaultApi,
+  VaultEvent,
+  VaultListener,
+  VaultStatus,
+  Venue,
+} from './vault/api.js';
 
 export interface EngineApi {
   market: MarketApi;
   trading: TradingApi;
+  vault: VaultApi;
 }

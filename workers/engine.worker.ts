@@ -11,6 +11,10 @@ import { LeaderLink } from './trading/leadership.js';
 import { TradingService } from './trading/trading-service.js';
 import { TradingStore } from './trading/trading-store.js';
 import type { TradingListener } from './trading/api.js';
+import type { ConnectionTester, VaultListener } from './vault/api.js';
+import { VaultService } from './vault/vault-service.js';
+import { connectionFor } from './trading/live/account-connection.js';
+import { testConnection as testAccountConnection } from './trading/live/connection-test.js';
 
 // The worker's edge: comlink lives here and in src/lib/engine, nowhere else.
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -26,6 +30,15 @@ scope.addEventListener('offline', () => market.setOnline(false));
 const link = new LeaderLink(new BroadcastChannel('lyra-trading'), crypto.randomUUID());
 const trading = new TradingService({ store: new TradingStore(db), market: market.access(), link });
 let tradingStarted: Promise<void> | null = null;
+
+// One signed read through the relay, with the credentials the user typed, before the vault keeps them.
+const testConnection: ConnectionTester = async (draft, credentials) => {
+  const result = await testAccountConnection(connectionFor(draft, credentials, scope.location.origin));
+  // The vault shows what is free to trade.
+  return result.ok ? { ok: true, balances: result.balances.free } : result;
+};
+// The unlocked vault lives here, in the trading worker; the trading side reads credentials through it.
+const vault = new VaultService({ db, testConnection });
 
 function startTrading(exchange: string): void {
   if (tradingStarted) return;
@@ -111,6 +124,26 @@ const api: EngineApi = {
     resetPaper: () => asData(() => trading.resetPaper()),
     audit: (f) => asData(() => trading.audit(f)),
     size: (r) => asData(() => trading.size(r)),
+  },
+  vault: {
+    status: () => asData(() => vault.status()),
+    setup: (passphrase) => asData(() => vault.setup(passphrase)),
+    unlock: (secret) => asData(() => vault.unlock(secret)),
+    lock: () => asData(() => vault.lock('user')),
+    touch: () => asData(() => vault.touch()),
+    setAutoLockMinutes: (minutes) => asData(() => vault.setAutoLockMinutes(minutes)),
+    changePassphrase: (current, next) => asData(() => vault.changePassphrase(current, next)),
+    addPasskey: (input) => asData(() => vault.addPasskey(input)),
+    removePasskey: (id) => asData(() => vault.removePasskey(id)),
+    newRecoveryKey: (proof) => asData(() => vault.newRecoveryKey(proof)),
+    exchanges: () => asData(() => vault.exchanges()),
+    credentialFields: (exchange) => asData(() => vault.credentialFields(exchange)),
+    addAccount: (input) => asData(() => vault.addAccount(input)),
+    listAccounts: () => asData(() => vault.listAccounts()),
+    renameAccount: (id, label) => asData(() => vault.renameAccount(id, label)),
+    removeAccount: (id) => asData(() => vault.removeAccount(id)),
+    subscribe: (listener: VaultListener) => asData(() => vault.subscribe((e) => void listener(e))),
+    unsubscribe: (id) => asData(() => vault.unsubscribe(id)),
   },
 };
 

@@ -26,6 +26,11 @@ describe('fromPrivateError', () => {
     }
   });
 
+  it("recognises Binance's duplicate client order id refusal, which ccxt raises as a plain InvalidOrder", () => {
+    const e = ccxtError('InvalidOrder', 'binance {"code":-2010,"msg":"Duplicate order sent."}');
+    expect(fromPrivateError(e).code).toBe('duplicate-order');
+  });
+
   it('falls back to the parent class for errors it has no words for', () => {
     expect(fromPrivateError(ccxtError('OrderNotFillable', 'x')).code).toBe('exchange-refused');
   });

@@ -82,6 +82,16 @@ export function fromPrivateError(e: unknown): EngineError {
   const raw = e instanceof Error ? e.message : String(e);
   const relay = relayRefusal(raw);
   if (relay) return relay;
+  // Binance refuses a reused client order id as a plain InvalidOrder; only its words tell it apart.
+  if (/Duplicate order sent/i.test(raw))
+    return engineError(
+      'duplicate-order',
+      privateMessages.find((m) => m[0] === 'DuplicateOrderId')![2],
+      false,
+      {
+        cause: scrub(raw),
+      },
+    );
   // By `name`, not prototypes: ccxt sets it on every class, and it survives minification.
   const names = ccxtLineage(e instanceof Error ? e.name : '');
   for (const [cls, code, message, retryable] of privateMessages) {

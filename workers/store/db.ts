@@ -11,6 +11,7 @@ import type {
   PaperAccount,
   PositionRecord,
 } from '../trading/types.js';
+import type { ExchangeAccountRow, VaultStateRow, WrappedKeyRecord } from '../vault/vault-records.js';
 import { schemaVersions } from './schema.js';
 
 export interface MarketRow extends MarketInfo {
@@ -73,6 +74,9 @@ export class LyraDb extends Dexie {
   algos!: Table<AlgoRecord, string>;
   audit!: Table<AuditEntry, number>;
   tradingState!: Table<SettingRow, string>;
+  vaultKeys!: Table<WrappedKeyRecord, string>;
+  exchangeAccounts!: Table<ExchangeAccountRow, string>;
+  vaultState!: Table<VaultStateRow, string>;
 
   constructor(name = 'lyra', options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);

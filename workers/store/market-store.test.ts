@@ -60,6 +60,7 @@ describe('schema', () => {
       'books',
       'candleBlocks',
       'closedTrades',
+      'exchangeAccounts',
       'fills',
       'markets',
       'orders',
@@ -68,6 +69,8 @@ describe('schema', () => {
       'tapes',
       'tickers',
       'tradingState',
+      'vaultKeys',
+      'vaultState',
     ]);
   });
 });

@@ -17,6 +17,7 @@ const tradingTables = [
   'tradingState',
 ] as const;
 const v1Tables = ['markets', 'candleBlocks', 'books', 'tickers', 'tapes', 'settings'] as const;
+const vaultTables = ['vaultKeys', 'exchangeAccounts', 'vaultState'] as const;
 
 let n = 0;
 const opened: Dexie[] = [];
@@ -121,7 +122,7 @@ describe('schema upgrade from version 1', () => {
 
     // The physical database has every store of every version.
     const stores = [...db.backendDB().objectStoreNames].sort();
-    expect(stores).toEqual([...v1Tables, ...tradingTables].sort());
+    expect(stores).toEqual([...v1Tables, ...tradingTables, ...vaultTables].sort());
 
     // Old rows survived, byte for byte.
     expect(await db.markets.count()).toBe(2);
@@ -140,7 +141,7 @@ describe('schema upgrade from version 1', () => {
     expect(await db.settings.get('layout')).toEqual({ key: 'layout', value: { panes: [1, 2, 3] } });
 
     // The new tables exist and are empty.
-    for (const t of tradingTables) expect(await db.table(t).count(), t).toBe(0);
+    for (const t of [...tradingTables, ...vaultTables]) expect(await db.table(t).count(), t).toBe(0);
   });
 
   it('the new trading tables accept writes and have their indexes', async () => {
@@ -266,6 +267,83 @@ describe('schema upgrade from version 1', () => {
   });
 });
 
+/** A database exactly as version 2 of Lyra left it: market data plus a paper account's trading rows. */
+async function seedVersion2(name: string): Promise<void> {
+  await seedVersion1(name);
+  const old = new Dexie(name);
+  old.version(1).stores(schemaVersions[0]!.stores);
+  old.version(2).stores(schemaVersions[1]!.stores);
+  await old.open();
+  expect(old.verno).toBe(2);
+  await old.table('accounts').put({ id: 'paper:binance', exchange: 'binance', name: 'Paper' });
+  await old.table('orders').bulkPut([order('o1'), { ...order('o2'), status: 'filled' }]);
+  await old.table('audit').add({ time: t0, kind: 'order-accepted', orderId: 'o1', symbol: 'BTC/USDT' });
+  await old.table('tradingState').put({ key: 'breaker', value: { halted: true } });
+  old.close();
+}
+
+describe('schema upgrade from version 2 to 3', () => {
+  it('keeps every version-1 and version-2 row and adds the empty vault tables, which take writes', async () => {
+    const name = `upgrade-${n++}`;
+    await seedVersion2(name);
+    const db = new LyraDb(name);
+    opened.push(db);
+    await db.open();
+    expect(db.verno).toBeGreaterThanOrEqual(3);
+    expect([...db.backendDB().objectStoreNames].sort()).toEqual(
+      [...v1Tables, ...tradingTables, ...vaultTables].sort(),
+    );
+
+    expect(await db.markets.count()).toBe(2);
+    expect(await db.settings.get('theme')).toEqual({ key: 'theme', value: 'dark' });
+    expect([...(await db.candleBlocks.get(['binance', 'BTC/USDT', '1m', t0]))!.close]).toEqual([101, 102]);
+    expect(await db.accounts.get('paper:binance')).toEqual({
+      id: 'paper:binance',
+      exchange: 'binance',
+      name: 'Paper',
+    });
+    expect(await db.orders.get('o1')).toEqual(order('o1'));
+    expect((await db.orders.where('status').equals('filled').toArray()).map((o) => o.id)).toEqual(['o2']);
+    expect(await db.audit.where('orderId').equals('o1').count()).toBe(1);
+    expect(await db.tradingState.get('breaker')).toEqual({ key: 'breaker', value: { halted: true } });
+    for (const t of vaultTables) expect(await db.table(t).count(), t).toBe(0);
+
+    await db.vaultKeys.put({
+      id: 'passphrase',
+      kind: 'passphrase',
+      kdf: { name: 'PBKDF2', hash: 'SHA-256', iterations: 600_000, salt: 'AAAAAAAAAAAAAAAAAAAAAA' },
+      dataKeyId: 'k1',
+      wrapAlg: 'AES-KW',
+      wrapped: 'AAAA',
+      createdAt: t0,
+    });
+    expect(await db.vaultKeys.where('kind').equals('passphrase').count()).toBe(1);
+    const envelope = {
+      v: 1,
+      alg: 'AES-GCM-256',
+      kdf: 'wrapped-data-key',
+      keyId: 'k1',
+      iv: 'AA',
+      ct: 'AA',
+    } as const;
+    await db.exchangeAccounts.put({
+      id: 'a1',
+      exchange: 'binance',
+      venue: 'sandbox',
+      label: 'Main',
+      fields: ['apiKey', 'secret'],
+      apiKeyHint: null,
+      envelope,
+      lastTest: { ok: true, at: t0, code: null },
+      createdAt: t0,
+      updatedAt: t0,
+    });
+    expect((await db.exchangeAccounts.where('exchange').equals('binance').first())?.label).toBe('Main');
+    await db.vaultState.put({ key: 'autoLockMinutes', value: 5 });
+    expect(await db.vaultState.get('autoLockMinutes')).toEqual({ key: 'autoLockMinutes', value: 5 });
+  });
+});
+
 describe('published schema versions', () => {
   it('declares version 2 exactly as published (versions are appended, never edited)', () => {
     expect(schemaVersions[1]).toEqual({
@@ -280,6 +358,13 @@ describe('published schema versions', () => {
         audit: '++seq, time, kind, orderId, symbol',
         tradingState: 'key',
       },
+    });
+  });
+
+  it('declares version 3 (the vault) exactly as published', () => {
+    expect(schemaVersions[2]).toEqual({
+      version: 3,
+      stores: { vaultKeys: 'id, kind', exchangeAccounts: 'id, exchange', vaultState: 'key' },
     });
   });
 

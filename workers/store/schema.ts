@@ -30,4 +30,14 @@ export const schemaVersions: ReadonlyArray<{ version: number; stores: Readonly<R
       tradingState: 'key',
     },
   },
+  {
+    version: 3,
+    stores: {
+      // The vault: the data key wrapped once per way to unlock it, encrypted exchange credentials, and
+      // the vault's own state (failed tries, auto-lock). Nothing in these tables is a secret in clear.
+      vaultKeys: 'id, kind',
+      exchangeAccounts: 'id, exchange',
+      vaultState: 'key',
+    },
+  },
 ];

@@ -9,6 +9,9 @@ import type {
   Timeframe,
   TradingApi,
   TradingListener,
+  UnlockSecret,
+  VaultApi,
+  VaultListener,
 } from '$workers/api';
 
 /**
@@ -28,6 +31,15 @@ export interface Engine {
   trading: Omit<TradingApi, 'subscribe' | 'unsubscribe'> & {
     subscribe(listener: TradingListener): Promise<() => void>;
   };
+  /** The key vault. Passkey PRF bytes are transferred, not copied: the page's buffer is detached. */
+  vault: Omit<VaultApi, 'subscribe' | 'unsubscribe'> & {
+    subscribe(listener: VaultListener): Promise<() => void>;
+  };
+}
+
+/** Moves a secret's bytes to the worker; afterwards the page's copy is an empty, detached buffer. */
+function transferSecret<T extends UnlockSecret>(secret: T): T {
+  return secret.kind === 'passkey' ? Comlink.transfer(secret, [secret.prfOutput.buffer]) : secret;
 }
 
 let instance: Engine | null = null;
@@ -54,10 +66,11 @@ export function engine(): Engine {
     type: 'module',
     name: 'lyra-engine',
   });
-  const remote = Comlink.wrap<{ market: MarketApi; trading: TradingApi }>(worker);
+  const remote = Comlink.wrap<{ market: MarketApi; trading: TradingApi; vault: VaultApi }>(worker);
   // Comlink proxies nested property paths at runtime; its types only model them for proxy-marked values.
   const market = remote.market as unknown as Comlink.Remote<MarketApi>;
   const t = remote.trading as unknown as Comlink.Remote<TradingApi>;
+  const v = remote.vault as unknown as Comlink.Remote<VaultApi>;
   instance = {
     market: {
       start: (exchange) => market.start(exchange),
@@ -90,6 +103,34 @@ export function engine(): Engine {
       resetPaper: () => t.resetPaper(),
       audit: (f) => t.audit(f),
       size: (r) => t.size(r),
+    },
+    vault: {
+      async subscribe(listener) {
+        const id = await v.subscribe(Comlink.proxy(listener));
+        return () => void v.unsubscribe(id);
+      },
+      status: () => v.status(),
+      setup: (passphrase) => v.setup(passphrase),
+      unlock: (secret) => v.unlock(transferSecret(secret)),
+      lock: () => v.lock(),
+      touch: () => v.touch(),
+      setAutoLockMinutes: (minutes) => v.setAutoLockMinutes(minutes),
+      changePassphrase: (current, next) => v.changePassphrase(transferSecret(current), next),
+      addPasskey: (input) =>
+        v.addPasskey(
+          Comlink.transfer(input, [
+            input.prfOutput.buffer,
+            ...(input.proof.kind === 'passkey' ? [input.proof.prfOutput.buffer] : []),
+          ]),
+        ),
+      removePasskey: (id) => v.removePasskey(id),
+      newRecoveryKey: (proof) => v.newRecoveryKey(transferSecret(proof)),
+      exchanges: () => v.exchanges(),
+      credentialFields: (exchange) => v.credentialFields(exchange),
+      addAccount: (input) => v.addAccount(input),
+      listAccounts: () => v.listAccounts(),
+      renameAccount: (id, label) => v.renameAccount(id, label),
+      removeAccount: (id) => v.removeAccount(id),
     },
   };
   return instance;
