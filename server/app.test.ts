@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
+import { createAuth } from './auth/index.js';
 import { ConfigError, loadConfig } from './config.js';
+import type { Db } from './db/db.js';
+import { migrate } from './db/migrate.js';
+import { openTestDb } from './db/test-support.js';
 import { createMetrics } from './metrics.js';
 import { createSandbox, type Sandbox } from './sandbox/index.js';
 import { silentLog } from './sandbox/test-support.js';
@@ -32,6 +36,30 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
     expect(() => loadConfig({ SANDBOX_SEED: '-1' })).toThrow(/SANDBOX_SEED/);
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: must be a postgres/);
+  });
+
+  it('derives the passkey site from HOST and PORT, and checks ORIGIN against RP_ID', () => {
+    expect(loadConfig({ PORT: '4321' }).auth).toMatchObject({
+      rpId: 'localhost',
+      origins: ['http://localhost:4321'],
+      sessionIdleMs: 7 * 24 * 3_600_000,
+      sessionMaxMs: 30 * 86_400_000,
+    });
+    expect(loadConfig({ HOST: '0.0.0.0', PORT: '80' }).auth.origins).toEqual(['http://localhost']);
+    const prod = loadConfig({
+      RP_ID: 'lyra.example.com',
+      ORIGIN: 'https://lyra.example.com, https://app.lyra.example.com',
+      DATABASE_URL: 'postgres://u:p@db/lyra',
+    });
+    expect(prod.auth.origins).toEqual(['https://lyra.example.com', 'https://app.lyra.example.com']);
+    expect(prod.databaseUrl).toBe('postgres://u:p@db/lyra');
+    expect(() => loadConfig({ RP_ID: 'lyra.example.com', ORIGIN: 'https://evil.example' })).toThrow(
+      /not on RP_ID "lyra.example.com"/,
+    );
+    expect(() => loadConfig({ ORIGIN: 'https://localhost/app' })).toThrow(/no path/);
+    expect(() => loadConfig({ ORIGIN: 'localhost' })).toThrow(/not a URL/);
+    expect(() => loadConfig({ RP_ID: 'https://x.com' })).toThrow(/RP_ID/);
   });
 });
 
@@ -39,8 +67,12 @@ describe('server app', () => {
   let dir: string;
   let sandbox: Sandbox;
   let app: ReturnType<typeof createApp>;
+  let db: Db;
+  let closeDb: () => Promise<void>;
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    ({ db, cleanup: closeDb } = await openTestDb());
+    await migrate(db);
     dir = mkdtempSync(join(tmpdir(), 'lyra-static-'));
     mkdirSync(join(dir, '_app/immutable'), { recursive: true });
     writeFileSync(join(dir, 'index.html'), '<p>home</p>');
@@ -57,10 +89,13 @@ describe('server app', () => {
       staticDir: dir,
       version: '9.9.9',
       startedAt: Date.now(),
+      db,
+      auth: createAuth({ db, config: loadConfig({}).auth, log: silentLog }),
     });
   });
   afterAll(async () => {
     await sandbox.close();
+    await closeDb();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -102,7 +137,7 @@ describe('server app', () => {
 
   it('reports health, metrics and sets security headers on every response', async () => {
     const health = await (await get('/healthz')).json();
-    expect(health).toMatchObject({ status: 'ok', version: '9.9.9', sandbox: { seed: 1 } });
+    expect(health).toMatchObject({ status: 'ok', version: '9.9.9', sandbox: { seed: 1 }, database: db.kind });
     expect(health.sandbox.symbols).toContain('BTC/USDT');
     await get('/api/v3/ping');
     const metrics = await (await get('/metrics')).text();
@@ -110,6 +145,10 @@ describe('server app', () => {
       /lyra_http_requests_total\{method="GET",route="\/api\/v3\/ping",status="200"\} 1/,
     );
     expect(metrics).toContain('lyra_sandbox_');
+    await get('/auth/me');
+    expect(await (await get('/metrics')).text()).toMatch(
+      /lyra_http_requests_total\{method="GET",route="\/auth",status="401"\} 1/,
+    );
     const res = await get('/trade', { accept: 'text/html' });
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");

@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
+import type { Auth } from './auth/index.js';
+import type { Db } from './db/db.js';
 import { routeGroup, type ServerMetrics } from './metrics.js';
 import type { Sandbox } from './sandbox/index.js';
 import { staticFiles } from './static-files.js';
@@ -12,6 +14,14 @@ export interface AppDeps {
   staticDir: string;
   version: string;
   startedAt: number;
+  db: Db;
+  /** Passkey sign-in under /auth/*, and the session checks other routers use. */
+  auth: Auth;
+  /**
+   * Further routers mounted before the static files, e.g. the relay at '/relay' built with
+   * `auth.resolveSession` or `auth.requireSession()`.
+   */
+  extraRoutes?: Array<{ path: string; routes: Hono }>;
 }
 
 // Headers that hold for every response. The page's own script policy (hashes of SvelteKit's inline
@@ -58,6 +68,7 @@ export function createApp(deps: AppDeps): Hono {
       version: deps.version,
       uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
       sandbox: sandbox.info(),
+      database: deps.db.kind,
     }),
   );
   app.get('/metrics', async (c) => {
@@ -65,6 +76,8 @@ export function createApp(deps: AppDeps): Hono {
     return c.body(await metrics.registry.metrics());
   });
 
+  app.route('/', deps.auth.routes);
+  for (const extra of deps.extraRoutes ?? []) app.route(extra.path, extra.routes);
   app.route('/', sandbox.routes);
   app.all('*', staticFiles(deps.staticDir));
 

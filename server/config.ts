@@ -10,7 +10,35 @@ const schema = z.object({
   SANDBOX_SEED: z.coerce.number().int().min(0).max(0xffffffff).default(42),
   SANDBOX_HISTORY_DAYS: z.coerce.number().int().min(1).max(60).default(7),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// connection URL')
+    .optional(),
+  RP_ID: z
+    .string()
+    .regex(/^[a-z0-9.-]+$/i, 'must be a host name without scheme or port, e.g. lyra.example.com')
+    .optional(),
+  ORIGIN: z.string().optional(),
+  RP_NAME: z.string().min(1).max(64).default('Lyra'),
+  SESSION_IDLE_HOURS: z.coerce
+    .number()
+    .min(0.01)
+    .max(24 * 90)
+    .default(24 * 7),
+  SESSION_MAX_DAYS: z.coerce.number().min(0.01).max(365).default(30),
+  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
 });
+
+export interface AuthConfig {
+  /** The WebAuthn relying party id: the site's host name, which every passkey is bound to. */
+  rpId: string;
+  rpName: string;
+  /** Origins allowed to run ceremonies and change account state (exact scheme://host[:port]). */
+  origins: string[];
+  sessionIdleMs: number;
+  sessionMaxMs: number;
+  rateLimitPerMinute: number;
+}
 
 export interface ServerConfig {
   port: number;
@@ -20,6 +48,52 @@ export interface ServerConfig {
   sandboxSeed: number;
   sandboxHistoryDays: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  /** Set: a PostgreSQL server; unset: embedded PGlite under dataDir. Holds a password: never log it. */
+  databaseUrl?: string;
+  auth: AuthConfig;
+}
+
+const wildcardHosts = new Set(['0.0.0.0', '::', '127.0.0.1', '::1', 'localhost']);
+
+function authConfig(e: z.infer<typeof schema>): AuthConfig {
+  // Passkeys need a host name; a bind address such as 0.0.0.0 is reached as localhost in development.
+  const rpId = (e.RP_ID ?? (wildcardHosts.has(e.HOST) ? 'localhost' : e.HOST)).toLowerCase();
+  const origins = (e.ORIGIN ?? `http://${rpId}:${e.PORT}`)
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean)
+    .map((o) => {
+      let url: URL;
+      try {
+        url = new URL(o);
+      } catch {
+        throw new ConfigError(
+          `Invalid environment: ORIGIN: "${o}" is not a URL like https://lyra.example.com`,
+        );
+      }
+      if (url.pathname !== '/' || url.search || url.hash || url.username) {
+        throw new ConfigError(
+          `Invalid environment: ORIGIN: "${o}" must be only scheme://host[:port], no path`,
+        );
+      }
+      // url.origin is what browsers send: lower-case, default ports dropped.
+      const host = url.hostname;
+      if (host !== rpId && !host.endsWith(`.${rpId}`)) {
+        throw new ConfigError(
+          `Invalid environment: ORIGIN: "${o}" is not on RP_ID "${rpId}"; set RP_ID to its host name (or a parent domain)`,
+        );
+      }
+      return url.origin;
+    });
+  if (origins.length === 0) throw new ConfigError('Invalid environment: ORIGIN: list at least one origin');
+  return {
+    rpId,
+    rpName: e.RP_NAME,
+    origins,
+    sessionIdleMs: Math.round(e.SESSION_IDLE_HOURS * 3_600_000),
+    sessionMaxMs: Math.round(e.SESSION_MAX_DAYS * 86_400_000),
+    rateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+  };
 }
 
 export class ConfigError extends Error {}
@@ -41,5 +115,7 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     sandboxSeed: e.SANDBOX_SEED,
     sandboxHistoryDays: e.SANDBOX_HISTORY_DAYS,
     logLevel: e.LOG_LEVEL,
+    databaseUrl: e.DATABASE_URL,
+    auth: authConfig(e),
   };
 }

@@ -2,8 +2,11 @@ import { serve } from '@hono/node-server';
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
+import { createAuth } from './auth/index.js';
 import { buildIfMissing } from './build-if-missing.js';
 import { ConfigError, loadConfig } from './config.js';
+import { migrate } from './db/migrate.js';
+import { openDb } from './db/open-db.js';
 import { createLogger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { createSandbox } from './sandbox/index.js';
@@ -30,6 +33,11 @@ async function main(): Promise<void> {
   mkdirSync(config.dataDir, { recursive: true });
   buildIfMissing(config.staticDir, log);
 
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const applied = await migrate(db);
+  if (applied.length > 0) log.info({ migrations: applied, database: db.kind }, 'database migrated');
+  const auth = createAuth({ db, config: config.auth, log: log.child({ module: 'auth' }) });
+
   const metrics = createMetrics();
   const sandbox = createSandbox({
     seed: config.sandboxSeed,
@@ -44,6 +52,8 @@ async function main(): Promise<void> {
     staticDir: config.staticDir,
     version: packageVersion(),
     startedAt: Date.now(),
+    db,
+    auth,
   });
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
@@ -58,7 +68,16 @@ async function main(): Promise<void> {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     sandbox.start();
-    log.info({ port, dataDir: config.dataDir }, `Lyra is running at http://${config.host}:${port}/`);
+    log.info(
+      {
+        port,
+        dataDir: config.dataDir,
+        database: db.kind,
+        rpId: config.auth.rpId,
+        origins: config.auth.origins,
+      },
+      `Lyra is running at http://${config.host}:${port}/`,
+    );
   });
 
   let closing = false;
@@ -66,11 +85,15 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     log.info({ signal }, 'shutting down');
-    void sandbox.close().finally(() => server.close(() => process.exit(0)));
+    void sandbox.close().finally(() => server.close(() => void db.close().finally(() => process.exit(0))));
     setTimeout(() => process.exit(0), 3000).unref();
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
-void main();
+main().catch((e: unknown) => {
+  // Startup failures (database unreachable, a migration that fails) end the process with the reason.
+  console.error(`Lyra failed to start: ${(e as Error).message}`);
+  process.exit(1);
+});

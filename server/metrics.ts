@@ -28,6 +28,7 @@ export function createMetrics(): ServerMetrics {
 // Label by route group, not raw path: unbounded label values would grow the registry without limit.
 export function routeGroup(path: string): string {
   if (path.startsWith('/api/v3/')) return '/api/v3/' + (path.slice(8).split('/')[0] ?? '');
+  if (path.startsWith('/auth/')) return '/auth';
   if (path === '/healthz' || path === '/metrics') return path;
   if (path.startsWith('/_app/')) return '/_app';
   return 'static';
