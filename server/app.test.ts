@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
 import { createApp } from './app.js';
+import { createRelay, createRelayAllowlist } from './relay/index.js';
 import { createAuth } from './auth/index.js';
 import { ConfigError, loadConfig } from './config.js';
 import type { Db } from './db/db.js';
@@ -159,5 +161,48 @@ describe('server app', () => {
     const res = await get('/api/v3/depth?symbol=NOPE');
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ code: -1121, msg: 'Invalid symbol.' });
+  });
+});
+
+describe('server app with the relay mounted', () => {
+  it('logs a relayed request as /relay: never the exchange URL it carries, which may be signed', async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
+    const { db, cleanup } = await openTestDb();
+    await migrate(db);
+    const metrics = createMetrics();
+    const sandbox = createSandbox({ seed: 1, historyDays: 0, log: silentLog });
+    const auth = createAuth({ db, config: loadConfig({}).auth, log: silentLog });
+    try {
+      const app = createApp({
+        log,
+        metrics,
+        sandbox,
+        staticDir: tmpdir(),
+        version: '1',
+        startedAt: Date.now(),
+        db,
+        auth,
+        extraRoutes: [
+          {
+            path: '/relay',
+            routes: createRelay({
+              resolveSession: auth.resolveSession,
+              allowlist: createRelayAllowlist({ exchanges: ['binance'] }),
+              log: silentLog,
+            }),
+          },
+        ],
+      });
+      const target = encodeURIComponent('https://api.binance.com/api/v3/account?signature=s1gn4tur3x');
+      const res = await app.request(`/relay/${target}`, { headers: { 'x-mbx-apikey': 'k3yk3yk3y' } });
+      expect(res.status).toBe(401);
+      const logged = lines.join('\n');
+      expect(logged).toContain('"path":"/relay"');
+      for (const leak of ['s1gn4tur3x', 'k3yk3yk3y', 'api.binance.com']) expect(logged).not.toContain(leak);
+    } finally {
+      await sandbox.close();
+      await cleanup();
+    }
   });
 });

@@ -42,14 +42,15 @@ export function createApp(deps: AppDeps): Hono {
     const started = performance.now();
     const route = routeGroup(c.req.path);
     await next();
-    for (const [k, v] of Object.entries(securityHeaders)) c.header(k, v);
+    // A route's own policy wins (the relay answers with a stricter one).
+    for (const [k, v] of Object.entries(securityHeaders)) if (!c.res.headers.has(k)) c.header(k, v);
     const seconds = (performance.now() - started) / 1000;
     metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
     metrics.httpDuration.observe({ method: c.req.method, route }, seconds);
     const level = c.res.status >= 500 ? 'error' : c.res.status >= 400 ? 'warn' : 'debug';
     log[level]({
       method: c.req.method,
-      path: c.req.path,
+      path: loggablePath(c.req.path),
       status: c.res.status,
       ms: Math.round(seconds * 1000),
     });
@@ -82,8 +83,16 @@ export function createApp(deps: AppDeps): Hono {
   app.all('*', staticFiles(deps.staticDir));
 
   app.onError((err, c) => {
-    log.error({ err: { message: err.message, name: err.name }, path: c.req.path }, 'unhandled error');
+    log.error(
+      { err: { message: err.message, name: err.name }, path: loggablePath(c.req.path) },
+      'unhandled error',
+    );
     return c.json({ error: 'Internal server error' }, 500);
   });
   return app;
+}
+
+/** A relayed request's path is the exchange URL it targets, which may be signed: it is never logged. */
+function loggablePath(path: string): string {
+  return path.startsWith('/relay/') ? '/relay' : path;
 }

@@ -27,6 +27,13 @@ const schema = z.object({
     .default(24 * 7),
   SESSION_MAX_DAYS: z.coerce.number().min(0.01).max(365).default(30),
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+  // The relay reaches the API hosts ccxt lists for these exchanges, plus any extra host names.
+  RELAY_EXCHANGES: z
+    .string()
+    .regex(/^[a-z0-9]+(,[a-z0-9]+)*$/, 'must be ccxt exchange ids separated by commas, e.g. binance')
+    .default('binance'),
+  RELAY_EXTRA_HOSTS: z.string().default(''),
+  SANDBOX_ACCOUNTS_FILE: z.string().min(1).optional(),
 });
 
 export interface AuthConfig {
@@ -40,6 +47,11 @@ export interface AuthConfig {
   rateLimitPerMinute: number;
 }
 
+export interface RelayConfig {
+  exchanges: string[];
+  extraHosts: string[];
+}
+
 export interface ServerConfig {
   port: number;
   host: string;
@@ -51,6 +63,8 @@ export interface ServerConfig {
   /** Set: a PostgreSQL server; unset: embedded PGlite under dataDir. Holds a password: never log it. */
   databaseUrl?: string;
   auth: AuthConfig;
+  relay: RelayConfig;
+  sandboxAccountsFile: string;
 }
 
 const wildcardHosts = new Set(['0.0.0.0', '::', '127.0.0.1', '::1', 'localhost']);
@@ -117,5 +131,13 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
     auth: authConfig(e),
+    relay: {
+      exchanges: e.RELAY_EXCHANGES.split(','),
+      extraHosts: e.RELAY_EXTRA_HOSTS.split(',')
+        .map((h) => h.trim())
+        .filter(Boolean),
+    },
+    // Sandbox API keys and balances outlive a restart (the sandbox is an exchange: it knows its keys).
+    sandboxAccountsFile: resolve(e.SANDBOX_ACCOUNTS_FILE ?? `${e.DATA_DIR}/sandbox-accounts.json`),
   };
 }

@@ -9,6 +9,7 @@ import { migrate } from './db/migrate.js';
 import { openDb } from './db/open-db.js';
 import { createLogger } from './log.js';
 import { createMetrics } from './metrics.js';
+import { createRelay, createRelayAllowlist } from './relay/index.js';
 import { createSandbox } from './sandbox/index.js';
 
 function packageVersion(): string {
@@ -44,6 +45,19 @@ async function main(): Promise<void> {
     historyDays: config.sandboxHistoryDays,
     log: log.child({ module: 'sandbox' }),
     metrics: metrics.registry,
+    accountsFile: config.sandboxAccountsFile,
+  });
+  // The relay forwards ccxt's signed requests for signed-in owners. The sandbox is served from our own
+  // origin, the one plain-http target it accepts.
+  const relay = createRelay({
+    resolveSession: auth.resolveSession,
+    allowlist: createRelayAllowlist({
+      exchanges: config.relay.exchanges,
+      extraHosts: config.relay.extraHosts,
+      sandboxOrigin: config.auth.origins[0],
+    }),
+    log: log.child({ module: 'relay' }),
+    metrics: metrics.registry,
   });
   const app = createApp({
     log: log.child({ module: 'http' }),
@@ -54,6 +68,7 @@ async function main(): Promise<void> {
     startedAt: Date.now(),
     db,
     auth,
+    extraRoutes: [{ path: '/relay', routes: relay }],
   });
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;

@@ -29,6 +29,8 @@ export function createMetrics(): ServerMetrics {
 export function routeGroup(path: string): string {
   if (path.startsWith('/api/v3/')) return '/api/v3/' + (path.slice(8).split('/')[0] ?? '');
   if (path.startsWith('/auth/')) return '/auth';
+  if (path.startsWith('/relay/')) return '/relay';
+  if (path.startsWith('/sandbox/')) return '/sandbox';
   if (path === '/healthz' || path === '/metrics') return path;
   if (path.startsWith('/_app/')) return '/_app';
   return 'static';
