@@ -27,10 +27,6 @@ const market = new MarketService({
 scope.addEventListener('online', () => market.setOnline(true));
 scope.addEventListener('offline', () => market.setOnline(false));
 
-const link = new LeaderLink(new BroadcastChannel('lyra-trading'), crypto.randomUUID());
-const trading = new TradingService({ store: new TradingStore(db), market: market.access(), link });
-let tradingStarted: Promise<void> | null = null;
-
 // One signed read through the relay, with the credentials the user typed, before the vault keeps them.
 const testConnection: ConnectionTester = async (draft, credentials) => {
   const result = await testAccountConnection(connectionFor(draft, credentials, scope.location.origin));
@@ -39,6 +35,19 @@ const testConnection: ConnectionTester = async (draft, credentials) => {
 };
 // The unlocked vault lives here, in the trading worker; the trading side reads credentials through it.
 const vault = new VaultService({ db, testConnection });
+
+const link = new LeaderLink(new BroadcastChannel('lyra-trading'), crypto.randomUUID());
+const trading = new TradingService({
+  store: new TradingStore(db),
+  market: market.access(),
+  link,
+  live: { credentials: vault, accounts: () => vault.listAccounts(), origin: scope.location.origin },
+});
+// A lock drops the live connection at once; an unlock reconnects the account in use.
+vault.subscribe((event) => {
+  if (event.type === 'status') trading.vaultChanged(event.status);
+});
+let tradingStarted: Promise<void> | null = null;
 
 function startTrading(exchange: string): void {
   if (tradingStarted) return;
@@ -124,6 +133,8 @@ const api: EngineApi = {
     resetPaper: () => asData(() => trading.resetPaper()),
     audit: (f) => asData(() => trading.audit(f)),
     size: (r) => asData(() => trading.size(r)),
+    tradingAccounts: () => asData(() => trading.tradingAccounts()),
+    useAccount: (id) => asData(() => trading.useAccount(id)),
   },
   vault: {
     status: () => asData(() => vault.status()),

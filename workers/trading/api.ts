@@ -1,3 +1,4 @@
+import type { EngineError } from '../shared/errors.js';
 import type { RiskCheck } from './risk/risk-gate.js';
 import type { BreakerState } from './risk/breakers.js';
 import type { RiskLimits } from './risk/limits.js';
@@ -130,7 +131,22 @@ export interface TradingSnapshot {
   algos: AlgoRecord[];
   breaker: BreakerState | null;
   limits: RiskLimits;
+  /** Live accounts: the exchange connection (off while the vault is locked). Null on paper. */
+  live: {
+    status: 'off' | 'connecting' | 'streaming' | 'polling' | 'stopped';
+    error: EngineError | null;
+  } | null;
   updatedAt: number;
+}
+
+/** An account the trading engine can switch to: the paper account, or an exchange account in the vault. */
+export interface TradingAccountChoice {
+  /** `paper` or the vault account id. */
+  id: string;
+  label: string;
+  kind: 'paper' | 'live';
+  venue: 'paper' | 'sandbox' | 'live';
+  active: boolean;
 }
 
 export type TradingEvent =
@@ -198,4 +214,11 @@ export interface TradingApi {
   resetPaper(): Promise<void>;
   audit(filter: AuditFilter): Promise<AuditEntry[]>;
   size(request: SizingRequest): Promise<SizingResult>;
+  /** The paper account and the vault's exchange accounts. */
+  tradingAccounts(): Promise<TradingAccountChoice[]>;
+  /**
+   * Trades on another account from now on (`paper` or a vault account id), in every tab. A live account
+   * needs the vault unlocked; its open orders and fills are reconciled with the exchange first.
+   */
+  useAccount(id: string): Promise<void>;
 }

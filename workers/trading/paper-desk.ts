@@ -19,7 +19,7 @@ export class PaperDesk {
   /** While the kill switch runs, a bracket entry it cancels must not place new exits behind its back. */
   placingExits = true;
 
-  constructor(private readonly ctx: TradingContext) {}
+  constructor(protected readonly ctx: TradingContext) {}
 
   /** Reserves funds and stores the orders with their audit entries, in one transaction. */
   async accept(
@@ -314,7 +314,7 @@ export class PaperDesk {
   }
 
   /** What a change to one order means for the others in its group (an algo's totals move with its fills). */
-  private async afterChange(order: OrderRecord, rules: MarketRules): Promise<void> {
+  protected async afterChange(order: OrderRecord, rules: MarketRules): Promise<void> {
     const group = order.group;
     if (!group) return;
     if (Decimal.from(order.filled).isPositive() || order.triggered || order.status === 'cancelled')

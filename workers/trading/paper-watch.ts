@@ -59,6 +59,7 @@ export class PaperWatch {
     const rules = ctx.state.rules.get(symbol);
     if (!rules) return;
     await this.algos.observeVolume(symbol, trades);
+    const live = ctx.state.account?.live !== undefined;
     for (const trade of trades) {
       const last = Decimal.from(trade.price);
       // One print fills our own resting orders only once between them: its volume is used up best price
@@ -72,6 +73,8 @@ export class PaperWatch {
           await this.watchTrigger(current, last, rules);
           continue;
         }
+        // A live account's resting orders fill on the exchange, and only there.
+        if (live) continue;
         if (current.price === null || (current.type !== 'limit' && !current.triggered)) continue;
         if (!left.isPositive()) continue;
         const result = matchOnTrade(
@@ -89,7 +92,7 @@ export class PaperWatch {
     const { ctx } = this;
     const rules = ctx.state.rules.get(symbol);
     const book = ctx.link.books.get(symbol);
-    if (!rules || !book) return;
+    if (!rules || !book || ctx.state.account?.live) return;
     for (const order of [...ctx.state.open.values()]) {
       if (order.symbol !== symbol || order.price === null || order.status === 'pending-new') continue;
       if (order.type !== 'limit' && !order.triggered) continue;
@@ -162,8 +165,10 @@ export class PaperWatch {
     if (!ctx.state.open.has(o.id)) return;
     // A triggered sell now holds its base; a triggered limit buy its cost. A market buy pays when it fills.
     const remaining = Decimal.from(triggered.amount).sub(triggered.filled);
-    const holding =
-      triggered.side === 'sell' && Decimal.from(triggered.holds).isZero()
+    // A live account holds nothing itself: the exchange locks funds when the order reaches it.
+    const holding = ctx.state.account?.live
+      ? null
+      : triggered.side === 'sell' && Decimal.from(triggered.holds).isZero()
         ? { side: 'sell' as const, amount: remaining, limit: null }
         : triggered.side === 'buy' && triggered.price !== null
           ? { side: 'buy' as const, amount: remaining, limit: Decimal.from(triggered.price) }

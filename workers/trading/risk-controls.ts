@@ -73,8 +73,11 @@ export class RiskControls {
     // Every open order ends, and nothing the cancels set off (a bracket's exits) may open new ones.
     this.desk.placingExits = false;
     try {
+      // Through the desk's cancel, so a live order is cancelled on the exchange, not only here.
       for (const order of [...state.open.values()])
-        await this.desk.finish(order, 'cancelled', 'Kill switch.', []);
+        await this.desk
+          .cancel(order.id, 'Kill switch.')
+          .catch((e: unknown) => ctx.notice('error', `Kill switch: ${asError(e).message}`));
     } finally {
       this.desk.placingExits = true;
     }

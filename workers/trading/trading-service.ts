@@ -1,7 +1,7 @@
 import type { MarketEvent } from '../market/events.js';
 import { Decimal } from '../money/decimal.js';
 import { rulesOf } from '../money/market-rules.js';
-import { engineError } from '../shared/errors.js';
+import { EngineFailure, engineError } from '../shared/errors.js';
 import type {
   AuditFilter,
   OrderPreview,
@@ -14,7 +14,7 @@ import type {
   TradingSnapshot,
 } from './api.js';
 import { AlgoRunner } from './algo-runner.js';
-import { asError } from './failures.js';
+import { asError, fail } from './failures.js';
 import type { LeaderLink } from './leadership.js';
 import { MarketLink, type HeldBook, type MarketAccess } from './market-link.js';
 import { OrderIntake } from './order-intake.js';
@@ -25,7 +25,8 @@ import {
   resetPaperAccount,
   startingBreaker,
 } from './paper-account.js';
-import { PaperDesk } from './paper-desk.js';
+import { LiveDesk } from './live/live-desk.js';
+import { LiveSession, liveOpenError } from './live/live-session.js';
 import { PaperWatch } from './paper-watch.js';
 import { RiskControls } from './risk-controls.js';
 import type { BreakerState } from './risk/breakers.js';
@@ -35,6 +36,8 @@ import type { TradingContext } from './trading-context.js';
 import { TradingState, breakerKey, limitsKey } from './trading-state.js';
 import type { TradingChanges, TradingStore } from './trading-store.js';
 import type { AuditEntry, AuditKind, OrderRecord, PaperAccount } from './types.js';
+import type { AccountSummary, CredentialSource, VaultStatus } from '../vault/api.js';
+import type { TradingAccountChoice } from './api.js';
 import { equity, knownEquity } from './valuation.js';
 
 export interface TradingDeps {
@@ -43,7 +46,18 @@ export interface TradingDeps {
   link: LeaderLink;
   now?: () => number;
   newId?: () => string;
+  /** Live trading: the vault's credentials and accounts, and the app's origin (relay, sandbox). */
+  live?: {
+    credentials: CredentialSource;
+    accounts(): Promise<AccountSummary[]>;
+    origin: string;
+  };
 }
+
+/** Which account the engine trades on, the same in every tab. */
+const activeAccountKey = 'active-account';
+const paperIdOf = (exchange: string) => `paper:${exchange}`;
+const liveIdOf = (vaultId: string) => `live:${vaultId}`;
 
 export interface TradingConfig {
   tickMs: number;
@@ -75,7 +89,8 @@ export class TradingService {
   private readonly config: TradingConfig;
   private readonly link: MarketLink;
   private readonly state = new TradingState();
-  private readonly desk: PaperDesk;
+  private readonly desk: LiveDesk;
+  private readonly session: LiveSession | null;
   private readonly watch: PaperWatch;
   private readonly algos: AlgoRunner;
   private readonly intake: OrderIntake;
@@ -111,7 +126,14 @@ export class TradingService {
       bookFor: (symbol) => this.bookFor(symbol),
       refreshRules: () => this.refreshRules(),
     };
-    this.desk = new PaperDesk(ctx);
+    this.desk = new LiveDesk(ctx);
+    this.session = deps.live
+      ? new LiveSession(ctx, this.desk, {
+          credentials: deps.live.credentials,
+          origin: deps.live.origin,
+          serial: (work) => this.serial(work),
+        })
+      : null;
     this.algos = new AlgoRunner(ctx, this.desk);
     this.watch = new PaperWatch(ctx, this.desk, this.algos, this.config.pollMs);
     this.intake = new OrderIntake(ctx, this.desk, this.algos);
@@ -127,11 +149,15 @@ export class TradingService {
     if (this.started) return;
     this.started = true;
     this.state.exchange = exchange;
-    this.state.accountId = `paper:${exchange}`;
+    this.state.accountId = await this.storedAccountId(exchange);
     this.refreshRules();
     this.unlisten = this.deps.market.listen((events) => this.onMarket(events));
     this.deps.link.onChanged(() => {
-      if (!this.isLeader) void this.serial(() => this.reload());
+      if (!this.isLeader)
+        void this.serial(async () => {
+          this.state.accountId = await this.storedAccountId(exchange);
+          await this.reload();
+        });
     });
     await this.serial(() => this.reload());
   }
@@ -141,7 +167,8 @@ export class TradingService {
     this.deps.link.serve((method, args) => this.dispatch(method, args));
     await this.serial(async () => {
       await this.reload();
-      await this.ensureAccount();
+      if (this.state.accountId.startsWith('live:')) await this.connectLive(false);
+      else await this.ensureAccount();
     });
     this.timers.push(setInterval(() => void this.tick(), this.config.tickMs));
     this.publish();
@@ -151,6 +178,7 @@ export class TradingService {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     this.unlisten?.();
+    void this.session?.close();
   }
 
   // ---- the API ----
@@ -232,6 +260,50 @@ export class TradingService {
     return this.leaderCall('resetPaper', [], () => this.withAccount(() => this.configureNow(null, true)));
   }
 
+  async tradingAccounts(): Promise<TradingAccountChoice[]> {
+    const vault = (await this.deps.live?.accounts().catch(() => [])) ?? [];
+    const active = this.state.accountId;
+    return [
+      {
+        id: 'paper',
+        label: `Paper (${this.state.exchange})`,
+        kind: 'paper',
+        venue: 'paper',
+        active: active === paperIdOf(this.state.exchange),
+      },
+      ...vault
+        .filter((a) => a.exchange === this.state.exchange)
+        .map((a) => ({
+          id: a.id,
+          label: a.label,
+          kind: 'live' as const,
+          venue: a.venue,
+          active: active === liveIdOf(a.id),
+        })),
+    ];
+  }
+
+  useAccount(id: string): Promise<void> {
+    return this.leaderCall('useAccount', [id], () => this.switchAccount(String(id)));
+  }
+
+  /** The vault changed: a lock drops the live connection (and the secret with it); an unlock restores it. */
+  vaultChanged(status: VaultStatus): void {
+    if (!this.session || !this.isLeader) return;
+    void this.serial(async () => {
+      if (status.state !== 'unlocked' && this.session!.active) {
+        await this.session!.close();
+        this.notice('warn', 'The vault locked: live trading is paused until you unlock it.');
+        this.publish();
+      } else if (
+        status.state === 'unlocked' &&
+        !this.session!.active &&
+        this.state.accountId.startsWith('live:')
+      )
+        await this.connectLive(false);
+    });
+  }
+
   async audit(filter: AuditFilter): Promise<AuditEntry[]> {
     return this.deps.store.audit(filter ?? {});
   }
@@ -266,6 +338,7 @@ export class TradingService {
       rearm: () => this.rearm(),
       setLimits: (i: unknown) => this.setLimits(i),
       configurePaper: (s: PaperSettings) => this.configurePaper(s),
+      useAccount: (id: string) => this.useAccount(id),
       resetPaper: () => this.resetPaper(),
     };
     const call = calls[method];
@@ -303,6 +376,70 @@ export class TradingService {
     this.publish();
   }
 
+  private async storedAccountId(exchange: string): Promise<string> {
+    const stored = await this.deps.store.getState<unknown>(activeAccountKey);
+    return typeof stored === 'string' && stored.startsWith('live:') && this.session
+      ? stored
+      : paperIdOf(exchange);
+  }
+
+  private async switchAccount(id: string): Promise<void> {
+    const next = id === 'paper' ? paperIdOf(this.state.exchange) : liveIdOf(id);
+    if (next !== paperIdOf(this.state.exchange)) {
+      const known = (await this.deps.live?.accounts())?.some((a) => a.id === id);
+      if (!known) fail('not-found', 'That exchange account is not in the vault any more.');
+    }
+    await this.session?.close();
+    this.state.accountId = next;
+    await this.deps.store.commit({ state: [{ key: activeAccountKey, value: next }], audit: [] });
+    await this.reload();
+    if (next.startsWith('live:')) await this.connectLive(true);
+    else await this.ensureAccount();
+    this.deps.link.notifyChanged();
+    this.publish();
+  }
+
+  /**
+   * Connects the live account: credentials from the vault, the account record from the exchange's
+   * balances on first use, then a reconcile before the stream starts. `strict` reports failures to the
+   * caller (the user just asked); otherwise they become a notice and the account waits, closed.
+   */
+  private async connectLive(strict: boolean): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    const vaultId = this.state.accountId.slice('live:'.length);
+    try {
+      const summary = (await this.deps.live!.accounts()).find((a) => a.id === vaultId);
+      if (!summary) fail('not-found', 'That exchange account is not in the vault any more.');
+      await session.open(summary);
+      if (!this.state.account) {
+        const account = await session.accountFor(summary, this.state.accountId);
+        const breaker = startingBreaker(account.starting, this.now());
+        await this.write({
+          account,
+          state: [{ key: breakerKey(account.id), value: breaker }],
+          audit: [
+            this.entry('account', null, null, `Live account ${summary.label} connected (${summary.venue}).`),
+          ],
+        });
+      }
+      const caught = await session.reconcile();
+      if (caught.fills || caught.orders)
+        this.notice(
+          'info',
+          `Caught up with the exchange: ${caught.fills} fills, ${caught.orders} orders checked.`,
+        );
+      session.start();
+    } catch (e) {
+      await session.close();
+      const error = liveOpenError(e);
+      if (strict) throw new EngineFailure(error);
+      this.notice('warn', `Live account not connected: ${error.message}`);
+    } finally {
+      this.publish();
+    }
+  }
+
   private async ensureAccount(): Promise<void> {
     if (this.state.account) return;
     const now = this.now();
@@ -321,7 +458,13 @@ export class TradingService {
 
   /** Calls that act on the account open it first on a device that has none yet. */
   private async withAccount<T>(work: () => Promise<T>): Promise<T> {
-    if (!this.state.account) await this.ensureAccount();
+    if (this.state.accountId.startsWith('live:')) {
+      if (!this.session?.active)
+        fail(
+          'live-closed',
+          'This live account is not connected: unlock the vault (Settings → Vault) to trade on it.',
+        );
+    } else if (!this.state.account) await this.ensureAccount();
     return work();
   }
 
@@ -426,6 +569,7 @@ export class TradingService {
       algos: [...state.algos.values()].sort((a, b) => b.startedAt - a.startedAt),
       breaker: state.breaker,
       limits: state.limits,
+      live: state.accountId.startsWith('live:') ? (this.session?.state ?? null) : null,
       updatedAt: this.now(),
     };
   }

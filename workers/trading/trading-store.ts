@@ -94,6 +94,10 @@ export class TradingStore {
     return this.db.orders.get(id);
   }
 
+  async hasFill(id: string): Promise<boolean> {
+    return (await this.db.fills.get(id)) !== undefined;
+  }
+
   async getState<T>(key: string): Promise<T | undefined> {
     return (await this.db.tradingState.get(key))?.value as T | undefined;
   }

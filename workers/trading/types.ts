@@ -79,6 +79,8 @@ export interface OrderRecord {
   updatedAt: number;
   /** Why it was rejected, cancelled or expired, in words. */
   reason: string | null;
+  /** Live accounts: the exchange's id for the order, once the exchange has confirmed it. */
+  exchangeOrderId?: string | null;
 }
 
 export interface FillRecord {
@@ -99,6 +101,8 @@ export interface FillRecord {
 
 export interface PaperAccount {
   id: string;
+  /** Absent on paper accounts (and on every account stored before live trading existed). */
+  live?: { vaultId: string; venue: 'sandbox' | 'live' };
   exchange: string;
   name: string;
   /** Free balances by asset. Amounts reserved by open orders are in `reserved`. */

@@ -103,6 +103,8 @@ export function engine(): Engine {
       resetPaper: () => t.resetPaper(),
       audit: (f) => t.audit(f),
       size: (r) => t.size(r),
+      tradingAccounts: () => t.tradingAccounts(),
+      useAccount: (id) => t.useAccount(id),
     },
     vault: {
       async subscribe(listener) {

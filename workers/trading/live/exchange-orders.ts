@@ -29,6 +29,11 @@ export function toExchangeRequest(order: OrderRecord): ExchangeOrderRequest | nu
   const base = { symbol: order.symbol, side: order.side, amount: remainingOf(order) };
   // The client order id is the idempotency key: the exchange refuses a second order with it.
   const params: Record<string, unknown> = { clientOrderId: order.id };
+  // Paired exits (an OCO, a bracket's stop) would each lock the same funds on a spot exchange, so only
+  // the limit leg rests there; Lyra watches the stop and sends it when it triggers.
+  const paired =
+    order.group?.kind === 'oco' || (order.group?.kind === 'bracket' && order.group.role !== 'entry');
+  if (paired && !order.triggered && order.type !== 'limit') return null;
   const asMarket = order.type === 'market' || (order.triggered && isMarketOnTrigger(order));
   if (asMarket) return { ...base, type: 'market', price: undefined, params };
   if (order.price === null) return null;

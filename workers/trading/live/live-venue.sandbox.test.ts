@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serve, type ServerType } from '@hono/node-server';
-import { Hono } from 'hono';
-import type { AddressInfo } from 'node:net';
-import { createRelay, createRelayAllowlist } from '../../../server/relay/index.js';
 import { createSandbox, type Sandbox } from '../../../server/sandbox/index.js';
 import { silentLog, waitFor } from '../../../server/sandbox/test-support.js';
+import { createSandboxKey, startProduct, type Harness } from './live-test-support.js';
 import { openAccount, type AccountConnection } from '../../exchange/private-exchange.js';
 import { Decimal } from '../../money/decimal.js';
 import { rulesOf } from '../../money/market-rules.js';
@@ -22,48 +19,6 @@ import { LiveVenue, type LiveBalances, type LiveFeedStatus } from './live-venue.
  * order updates and fills come back over the sandbox's user-data stream.
  */
 
-interface Harness {
-  url: string;
-  relayed: number;
-  close(): Promise<void>;
-}
-
-async function startProduct(sandbox: Sandbox): Promise<Harness> {
-  const app = new Hono();
-  const server: ServerType = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-  server.on('upgrade', (req, socket, head) => {
-    if (!sandbox.handleUpgrade(req, socket, head)) socket.destroy();
-  });
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const harness: Harness = {
-    url,
-    relayed: 0,
-    close: () =>
-      new Promise<void>((resolve) => {
-        if ('closeAllConnections' in server) server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-  // Routes go in once the port is known (the sandbox origin is the relay's one plain-http target),
-  // before the first request.
-  app.use('/relay/*', async (_c, next) => {
-    harness.relayed++;
-    await next();
-  });
-  app.route(
-    '/relay',
-    createRelay({
-      // Sign-in has its own tests; here a signed-in owner is a given.
-      resolveSession: async () => ({ sessionId: 's1', userId: 'u1', workspaceId: 'w1', role: 'owner' }),
-      allowlist: createRelayAllowlist({ exchanges: [], sandboxOrigin: url }),
-      log: silentLog,
-    }),
-  );
-  app.route('/', sandbox.routes);
-  return harness;
-}
-
 describe('live venue through the relay on the sandbox', () => {
   let sandbox: Sandbox;
   let product: Harness;
@@ -74,13 +29,7 @@ describe('live venue through the relay on the sandbox', () => {
     sandbox = createSandbox({ seed: 7, historyDays: 0, log: silentLog });
     product = await startProduct(sandbox);
     sandbox.start();
-    const res = await fetch(`${product.url}/sandbox/api-keys`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ label: 'live test', balances: { USDT: '100000', BTC: '2' } }),
-    });
-    expect(res.status).toBe(201);
-    const key = (await res.json()) as { apiKey: string; secret: string };
+    const key = await createSandboxKey(product.url, { USDT: '100000', BTC: '2' });
     connection = {
       exchange: { id: 'binance', restUrl: product.url, wsUrl: product.url.replace('http', 'ws') },
       credentials: { apiKey: key.apiKey, secret: key.secret },

@@ -158,7 +158,10 @@ export class LiveVenue {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.events.status('connecting', null);
+    // ccxt's watch calls resolve only when something happens, so there is no "subscribed" moment to
+    // wait for: the stream counts as up until it fails, and polling covers it from then on.
+    this.streaming = true;
+    this.events.status('streaming', null);
     void this.loop(
       'orders',
       () => this.exchange.watchOrders(),
@@ -198,6 +201,7 @@ export class LiveVenue {
           this.streaming = true;
           this.events.status('streaming', null);
         }
+
         delay = this.options.retryMs;
         await handle(Array.isArray(list) ? list : []);
       } catch (e) {
@@ -286,7 +290,9 @@ export class LiveVenue {
           true,
         ),
       };
-    return { ok: true, state: { ...parsed.value, clientOrderId: parsed.value.clientOrderId ?? order.id } };
+    // A reply to a request about one order is about that order: a cancel's reply carries the cancel
+    // request's own client id (Binance), not the order's.
+    return { ok: true, state: { ...parsed.value, clientOrderId: order.id } };
   }
 }
 
