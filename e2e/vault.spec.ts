@@ -1,4 +1,5 @@
 import { expect, expectNoAxeViolations, screenshot, test } from './fixtures';
+import { AccountPage } from './pages/account-page';
 import { addVirtualAuthenticator, VaultPage } from './pages/vault-page';
 
 const PASSPHRASE = 'tangerine kite ocean marble';
@@ -106,6 +107,12 @@ test.describe('Vault', () => {
   test('a sandbox account: created, tested, stored encrypted, renamed, removed', async ({
     page,
   }, testInfo) => {
+    // The connection test goes through the relay, which serves signed-in users only.
+    await addVirtualAuthenticator(page, true);
+    const account = new AccountPage(page);
+    await account.open();
+    await account.createAccount('Vault tester');
+    await account.expectSignedIn('Vault tester');
     const vault = new VaultPage(page);
     await vault.open();
     await expect(vault.accounts.getByText('Set up the vault above')).toBeVisible();

@@ -61,7 +61,7 @@ export class VaultPage {
   }
 
   async changePassphrase(current: string, next: string): Promise<void> {
-    await this.vault.getByText('Change passphrase', { exact: true }).click();
+    await this.vault.locator('summary', { hasText: 'Change passphrase' }).click();
     await this.vault.getByLabel('Current passphrase').fill(current);
     await this.vault.getByLabel('New passphrase', { exact: true }).fill(next);
     await this.vault.getByLabel('Repeat the new passphrase').fill(next);
