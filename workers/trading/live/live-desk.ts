@@ -8,6 +8,7 @@ import { emptyPosition, updatePosition } from '../paper/paper-ledger.js';
 import { observeClosedTrade } from '../risk/breakers.js';
 import { breakerKey } from '../trading-state.js';
 import type { TradingChanges } from '../trading-store.js';
+import type { TwinHooks } from '../twin/twin-hooks.js';
 import type { AuditEntry, OrderRecord, PaperAccount } from '../types.js';
 import {
   isEmulatedOnLive,
@@ -26,8 +27,15 @@ import type { LiveBalances, LiveVenue, SendResult } from './live-venue.js';
  */
 export class LiveDesk extends PaperDesk {
   venue: LiveVenue | null = null;
+  /** Paper twins: each live order's twin starts as it goes out and stops when it ends. */
+  twins: TwinHooks | null = null;
   /** Orders with a request on the way: a tick must not send them again meanwhile. */
   private readonly inFlight = new Set<string>();
+  /**
+   * Trades for exchange order ids Lyra does not know yet: the stream can be faster than the reply that
+   * tells Lyra its order's exchange id. Kept briefly (bounded) and booked once the id is known.
+   */
+  private readonly early = new Map<string, ExchangeTrade[]>();
 
   /** A live account's orders never touch the paper matcher, even while its venue is closed. */
   private get live(): boolean {
@@ -82,6 +90,8 @@ export class LiveDesk extends PaperDesk {
     if (!this.venue || this.inFlight.has(order.id) || order.exchangeOrderId) return;
     this.inFlight.add(order.id);
     try {
+      // The same moment and the same book: a new order, a triggered emulated one, or a resend (once).
+      await this.twins?.start(order);
       const result = await this.venue.send(order);
       await this.afterRequest(order, result, 'sent');
     } finally {
@@ -94,6 +104,19 @@ export class LiveDesk extends PaperDesk {
     if (!this.venue) return;
     for (const o of [...this.ctx.state.open.values()])
       if (!o.exchangeOrderId && !isEmulatedOnLive(o) && !this.inFlight.has(o.id)) await this.execute(o);
+  }
+
+  /** An order ended (cancelled, expired, rejected): its twin's remainder ends at the same moment. */
+  override async finish(
+    order: OrderRecord,
+    status: 'cancelled' | 'expired' | 'rejected',
+    reason: string,
+    audit: AuditEntry[],
+    extra: TradingChanges = { audit: [] },
+    cascade = true,
+  ): Promise<void> {
+    await super.finish(order, status, reason, audit, extra, cascade);
+    if (this.live) await this.twins?.ended(order.id, status);
   }
 
   override async cancel(orderId: string, reason: string): Promise<void> {
@@ -194,6 +217,17 @@ export class LiveDesk extends PaperDesk {
       );
     // Fills move the order (with their fees) when their trades arrive; here only the lifecycle moves.
     if (state.status === 'cancelled' || state.status === 'expired' || state.status === 'rejected') {
+      // An order that ends with fills Lyra has not booked yet (a partial fill, then a cancel) gets them
+      // first: once it is final here, a late trade would find no open order to book into.
+      if (state.filled.gt(order.filled)) {
+        if (!order.exchangeOrderId) {
+          await ctx.write({ orders: [next], audit });
+          audit.length = 0;
+        }
+        await this.catchUp(next);
+        next = ctx.state.open.get(order.id) ?? next;
+        if (isTerminal(next.status)) return;
+      }
       const words =
         state.status === 'cancelled'
           ? (reason ?? 'Cancelled on the exchange.')
@@ -209,9 +243,28 @@ export class LiveDesk extends PaperDesk {
       return;
     }
     if (next.status === 'pending-new') next = transition(next, 'open');
+    const waiting = order.exchangeOrderId ? undefined : this.early.get(state.exchangeOrderId);
     if (next !== order || audit.length)
       await ctx.write({ orders: [{ ...next, updatedAt: ctx.now() }], audit });
-    // A fill the exchange counted that has not come in as a trade yet: the trade will follow.
+    if (waiting) {
+      this.early.delete(state.exchangeOrderId);
+      for (const t of waiting) await this.onTrade(t);
+    }
+  }
+
+  private keepEarly(trade: ExchangeTrade): void {
+    const list = this.early.get(trade.exchangeOrderId) ?? [];
+    list.push(trade);
+    this.early.set(trade.exchangeOrderId, list);
+    // Trades of other clients' orders on the same account also land here; keep only the newest few.
+    while (this.early.size > 100) this.early.delete(this.early.keys().next().value as string);
+  }
+
+  /** Books the order's trades that have not arrived yet, straight from the exchange. */
+  private async catchUp(order: OrderRecord): Promise<void> {
+    const trades = await this.venue?.tradesSince(order.symbol, order.createdAt - 60_000);
+    if (!Array.isArray(trades)) return;
+    for (const t of trades) if (t.exchangeOrderId === order.exchangeOrderId) await this.onTrade(t);
   }
 
   /** A fill from the exchange: booked once (its id is the exchange's), with the fee the exchange charged. */
@@ -219,7 +272,10 @@ export class LiveDesk extends PaperDesk {
     const { ctx } = this;
     const { state } = ctx;
     const order = this.byExchangeId(trade.exchangeOrderId);
-    if (!order) return;
+    if (!order) {
+      this.keepEarly(trade);
+      return;
+    }
     const rules = state.rules.get(order.symbol);
     if (!rules) return;
     const fill = toFillRecord(trade, order);
@@ -286,6 +342,7 @@ export class LiveDesk extends PaperDesk {
         breaker && breaker !== state.breaker ? [{ key: breakerKey(state.accountId), value: breaker }] : [],
       audit,
     });
+    if (next.status === 'filled') await this.twins?.ended(next.id, 'filled');
     await this.afterChange(next, rules);
   }
 
