@@ -1,6 +1,7 @@
 import { expect, expectNoAxeViolations, screenshot, test } from './fixtures';
 import { AccountPage } from './pages/account-page';
-import { addVirtualAuthenticator, VaultPage } from './pages/vault-page';
+import { VaultPage } from './pages/vault-page';
+import { VirtualAuthenticator } from './support/virtual-authenticator';
 
 const PASSPHRASE = 'tangerine kite ocean marble';
 
@@ -77,7 +78,7 @@ test.describe('Vault', () => {
   });
 
   test('a passkey with PRF unlocks the vault', async ({ page }) => {
-    await addVirtualAuthenticator(page, true);
+    await VirtualAuthenticator.add(page, { prf: true });
     const vault = new VaultPage(page);
     await vault.open();
     await vault.setUp(PASSPHRASE);
@@ -92,7 +93,7 @@ test.describe('Vault', () => {
   test('an authenticator without PRF is reported plainly and the passphrase keeps working', async ({
     page,
   }) => {
-    await addVirtualAuthenticator(page, false);
+    await VirtualAuthenticator.add(page, { prf: false });
     const vault = new VaultPage(page);
     await vault.open();
     await vault.setUp(PASSPHRASE);
@@ -108,7 +109,7 @@ test.describe('Vault', () => {
     page,
   }, testInfo) => {
     // The connection test goes through the relay, which serves signed-in users only.
-    await addVirtualAuthenticator(page, true);
+    await VirtualAuthenticator.add(page, { prf: true });
     const account = new AccountPage(page);
     await account.open();
     await account.createAccount('Vault tester');

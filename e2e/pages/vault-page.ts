@@ -1,4 +1,4 @@
-import type { CDPSession, Locator, Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 
 /** The Vault and Exchange accounts sections of Settings. */
 export class VaultPage {
@@ -81,21 +81,4 @@ export class VaultPage {
   accountRow(label: string): Locator {
     return this.accounts.getByTestId('exchange-account').filter({ hasText: label });
   }
-}
-
-/** Chromium's virtual authenticator (CDP), with or without the PRF extension. */
-export async function addVirtualAuthenticator(page: Page, hasPrf: boolean): Promise<CDPSession> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      hasPrf,
-    },
-  });
-  return cdp;
 }

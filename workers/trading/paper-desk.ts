@@ -294,14 +294,18 @@ export class PaperDesk {
   }
 
   async cancel(orderId: string, reason: string): Promise<void> {
-    const order = this.ctx.state.open.get(orderId);
-    if (!order) {
-      const stored = await this.ctx.store.getOrder(orderId);
-      if (stored && isTerminal(stored.status)) return; // already done: cancelling twice is fine
-      fail('not-found', 'That order is not open any more.');
-    }
+    const order = await this.openToCancel(orderId);
     // Cancelling one leg of an OCO cancels the pair.
-    await this.finish(order, 'cancelled', reason, []);
+    if (order) await this.finish(order, 'cancelled', reason, []);
+  }
+
+  /** The open order to cancel; null when it is already done (cancelling twice is fine). */
+  protected async openToCancel(orderId: string): Promise<OrderRecord | null> {
+    const order = this.ctx.state.open.get(orderId);
+    if (order) return order;
+    const stored = await this.ctx.store.getOrder(orderId);
+    if (stored && isTerminal(stored.status)) return null;
+    fail('not-found', 'That order is not open any more.');
   }
 
   /** One cancels the other: when an OCO leg or a bracket exit acts, its siblings end. */

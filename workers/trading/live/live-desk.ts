@@ -121,13 +121,8 @@ export class LiveDesk extends PaperDesk {
 
   override async cancel(orderId: string, reason: string): Promise<void> {
     if (!this.live) return super.cancel(orderId, reason);
-    const order = this.ctx.state.open.get(orderId);
-    if (!order) {
-      const stored = await this.ctx.store.getOrder(orderId);
-      if (stored && isTerminal(stored.status)) return;
-      fail('not-found', 'That order is not open any more.');
-    }
-    await this.end(order, reason, true);
+    const order = await this.openToCancel(orderId);
+    if (order) await this.end(order, reason, true);
   }
 
   override async cancelOtherLegs(order: OrderRecord, reason: string): Promise<void> {
