@@ -406,7 +406,8 @@ export function registerPrivateRoutes(app: Hono, deps: PrivateDeps): void {
     }
     const { account, result } = createApiKey(accounts, parsed.data, venue.now());
     // The key is public (it travels in X-MBX-APIKEY); the secret is never logged.
-    log.info({ apiKey: account.apiKey, label: account.label }, 'sandbox: API key created');
+    // Never the key itself in a log: its last characters are enough to tell keys apart.
+    log.info({ apiKeyHint: account.apiKey.slice(-4), label: account.label }, 'sandbox: API key created');
     return c.json(result, 201);
   });
 }
