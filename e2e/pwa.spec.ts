@@ -107,10 +107,21 @@ test.describe('Updates', () => {
     rmSync(live, { recursive: true, force: true });
     cpSync(next, live, { recursive: true });
 
-    // A reload makes the browser check the service worker; the new one installs and waits.
+    // A reload makes the browser check the service worker; the new one installs and waits. On a busy
+    // machine that first check can come too early to see the new files, so the test also asks again, as
+    // the app itself does when it returns to the foreground.
     await page.reload();
     const prompt = page.getByTestId('update-prompt');
-    await expect(prompt).toBeVisible({ timeout: 60_000 });
+    await expect
+      .poll(
+        async () => {
+          if (await prompt.isVisible()) return true;
+          await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
+          return prompt.isVisible();
+        },
+        { timeout: 90_000, intervals: [2_000, 5_000] },
+      )
+      .toBe(true);
     await expect(prompt).toContainText('A new version of Lyra is ready');
     await prompt.getByRole('button', { name: 'Reload' }).click();
     await page.waitForLoadState('load');
