@@ -10,6 +10,7 @@ import { MarketStore } from './store/market-store.js';
 import { LeaderLink } from './trading/leadership.js';
 import { TradingService } from './trading/trading-service.js';
 import { TradingStore } from './trading/trading-store.js';
+import { DexieTwinStore } from './trading/twin/twin-store.js';
 import type { TradingListener } from './trading/api.js';
 import type { ConnectionTester, VaultListener } from './vault/api.js';
 import { VaultService } from './vault/vault-service.js';
@@ -42,6 +43,7 @@ const trading = new TradingService({
   market: market.access(),
   link,
   live: { credentials: vault, accounts: () => vault.listAccounts(), origin: scope.location.origin },
+  twins: new DexieTwinStore(db),
 });
 // A lock drops the live connection at once; an unlock reconnects the account in use.
 vault.subscribe((event) => {
@@ -135,6 +137,7 @@ const api: EngineApi = {
     size: (r) => asData(() => trading.size(r)),
     tradingAccounts: () => asData(() => trading.tradingAccounts()),
     useAccount: (id) => asData(() => trading.useAccount(id)),
+    divergence: () => asData(() => trading.divergence()),
   },
   vault: {
     status: () => asData(() => vault.status()),

@@ -11,6 +11,7 @@ import type {
   PaperAccount,
   PositionRecord,
 } from '../trading/types.js';
+import type { TwinRecord } from '../trading/twin/twin-record.js';
 import type { ExchangeAccountRow, VaultStateRow, WrappedKeyRecord } from '../vault/vault-records.js';
 import { schemaVersions } from './schema.js';
 
@@ -77,6 +78,7 @@ export class LyraDb extends Dexie {
   vaultKeys!: Table<WrappedKeyRecord, string>;
   exchangeAccounts!: Table<ExchangeAccountRow, string>;
   vaultState!: Table<VaultStateRow, string>;
+  twins!: Table<TwinRecord, string>;
 
   constructor(name = 'lyra', options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);

@@ -69,6 +69,7 @@ describe('schema', () => {
       'tapes',
       'tickers',
       'tradingState',
+      'twins',
       'vaultKeys',
       'vaultState',
     ]);

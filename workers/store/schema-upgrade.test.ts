@@ -5,6 +5,7 @@ import type { AuditEntry, OrderRecord } from '../trading/types.js';
 import { LyraDb } from './db.js';
 import { schemaVersions } from './schema.js';
 import { btcUsdt } from '../market/test-markets.js';
+import { newTwin } from '../trading/twin/twin-record.js';
 
 const tradingTables = [
   'accounts',
@@ -18,6 +19,7 @@ const tradingTables = [
 ] as const;
 const v1Tables = ['markets', 'candleBlocks', 'books', 'tickers', 'tapes', 'settings'] as const;
 const vaultTables = ['vaultKeys', 'exchangeAccounts', 'vaultState'] as const;
+const twinTables = ['twins'] as const;
 
 let n = 0;
 const opened: Dexie[] = [];
@@ -122,7 +124,7 @@ describe('schema upgrade from version 1', () => {
 
     // The physical database has every store of every version.
     const stores = [...db.backendDB().objectStoreNames].sort();
-    expect(stores).toEqual([...v1Tables, ...tradingTables, ...vaultTables].sort());
+    expect(stores).toEqual([...v1Tables, ...tradingTables, ...vaultTables, ...twinTables].sort());
 
     // Old rows survived, byte for byte.
     expect(await db.markets.count()).toBe(2);
@@ -141,7 +143,8 @@ describe('schema upgrade from version 1', () => {
     expect(await db.settings.get('layout')).toEqual({ key: 'layout', value: { panes: [1, 2, 3] } });
 
     // The new tables exist and are empty.
-    for (const t of [...tradingTables, ...vaultTables]) expect(await db.table(t).count(), t).toBe(0);
+    for (const t of [...tradingTables, ...vaultTables, ...twinTables])
+      expect(await db.table(t).count(), t).toBe(0);
   });
 
   it('the new trading tables accept writes and have their indexes', async () => {
@@ -291,7 +294,7 @@ describe('schema upgrade from version 2 to 3', () => {
     await db.open();
     expect(db.verno).toBeGreaterThanOrEqual(3);
     expect([...db.backendDB().objectStoreNames].sort()).toEqual(
-      [...v1Tables, ...tradingTables, ...vaultTables].sort(),
+      [...v1Tables, ...tradingTables, ...vaultTables, ...twinTables].sort(),
     );
 
     expect(await db.markets.count()).toBe(2);
@@ -344,6 +347,62 @@ describe('schema upgrade from version 2 to 3', () => {
   });
 });
 
+/** A database exactly as version 3 of Lyra left it: trading rows and a vault with one exchange account. */
+async function seedVersion3(name: string): Promise<void> {
+  await seedVersion2(name);
+  const old = new Dexie(name);
+  for (const v of schemaVersions.slice(0, 3)) old.version(v.version).stores(v.stores);
+  await old.open();
+  expect(old.verno).toBe(3);
+  await old.table('orders').put({ ...order('lylive0001'), accountId: 'live:a1', exchangeOrderId: '77' });
+  await old.table('fills').put({
+    id: 'binance:9',
+    orderId: 'lylive0001',
+    accountId: 'live:a1',
+    symbol: 'BTC/USDT',
+    side: 'buy',
+    price: '100',
+    amount: '0.1',
+    quote: '10',
+    fee: '0.0001',
+    feeAsset: 'BTC',
+    liquidity: 'taker',
+    time: t0,
+  });
+  await old.table('exchangeAccounts').put({ id: 'a1', exchange: 'binance', label: 'Main' });
+  await old.table('vaultState').put({ key: 'autoLockMinutes', value: 15 });
+  old.close();
+}
+
+describe('schema upgrade from version 3 to 4', () => {
+  it('keeps every earlier row and adds the empty twins table, which takes writes by its indexes', async () => {
+    const name = `upgrade-${n++}`;
+    await seedVersion3(name);
+    const db = new LyraDb(name);
+    opened.push(db);
+    await db.open();
+    expect(db.verno).toBeGreaterThanOrEqual(4);
+    expect([...db.backendDB().objectStoreNames].sort()).toEqual(
+      [...v1Tables, ...tradingTables, ...vaultTables, ...twinTables].sort(),
+    );
+    expect(await db.markets.count()).toBe(2);
+    expect(await db.orders.get('o1')).toEqual(order('o1'));
+    expect((await db.orders.get('lylive0001'))?.exchangeOrderId).toBe('77');
+    expect((await db.fills.where('orderId').equals('lylive0001').first())?.feeAsset).toBe('BTC');
+    expect((await db.exchangeAccounts.get('a1'))?.label).toBe('Main');
+    expect(await db.vaultState.get('autoLockMinutes')).toEqual({ key: 'autoLockMinutes', value: 15 });
+    expect(await db.twins.count()).toBe(0);
+
+    const twin = newTwin({ ...order('lylive0001'), accountId: 'live:a1' }, t0 + 5);
+    await db.twins.bulkPut([twin, { ...twin, orderId: 'lylive0002', accountId: 'live:b2', startedAt: t0 }]);
+    expect(await db.twins.get('lylive0001')).toEqual(twin);
+    expect((await db.twins.where('accountId').equals('live:a1').toArray()).map((t) => t.orderId)).toEqual([
+      'lylive0001',
+    ]);
+    expect((await db.twins.orderBy('startedAt').first())?.orderId).toBe('lylive0002');
+  });
+});
+
 describe('published schema versions', () => {
   it('declares version 2 exactly as published (versions are appended, never edited)', () => {
     expect(schemaVersions[1]).toEqual({
@@ -365,6 +424,13 @@ describe('published schema versions', () => {
     expect(schemaVersions[2]).toEqual({
       version: 3,
       stores: { vaultKeys: 'id, kind', exchangeAccounts: 'id, exchange', vaultState: 'key' },
+    });
+  });
+
+  it('declares version 4 (paper twins) exactly as published', () => {
+    expect(schemaVersions[3]).toEqual({
+      version: 4,
+      stores: { twins: 'orderId, accountId, startedAt' },
     });
   });
 

@@ -40,4 +40,11 @@ export const schemaVersions: ReadonlyArray<{ version: number; stores: Readonly<R
       vaultState: 'key',
     },
   },
+  {
+    version: 4,
+    stores: {
+      // The paper twin of every live order: what paper would have filled, next to what the exchange did.
+      twins: 'orderId, accountId, startedAt',
+    },
+  },
 ];

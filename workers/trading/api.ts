@@ -1,4 +1,5 @@
 import type { EngineError } from '../shared/errors.js';
+import type { DivergenceReport } from './twin/divergence-report.js';
 import type { RiskCheck } from './risk/risk-gate.js';
 import type { BreakerState } from './risk/breakers.js';
 import type { RiskLimits } from './risk/limits.js';
@@ -221,4 +222,9 @@ export interface TradingApi {
    * needs the vault unlocked; its open orders and fills are reconciled with the exchange first.
    */
   useAccount(id: string): Promise<void>;
+  /** Each live order's fill next to what its paper twin would have filled (slippage, fees, timing). */
+  divergence(): Promise<DivergenceReport>;
 }
+
+export type { DivergenceReport, DivergenceRow, FeeTotal, LegSummary } from './twin/divergence-report.js';
+export type { TwinRecord } from './twin/twin-record.js';

@@ -39,6 +39,10 @@ import type { AuditEntry, AuditKind, OrderRecord, PaperAccount } from './types.j
 import type { AccountSummary, CredentialSource, VaultStatus } from '../vault/api.js';
 import type { TradingAccountChoice } from './api.js';
 import { equity, knownEquity } from './valuation.js';
+import { collectDivergence } from './twin/divergence-inputs.js';
+import type { DivergenceReport } from './twin/divergence-report.js';
+import { PaperTwin } from './twin/paper-twin.js';
+import { MemoryTwinStore, type TwinStore } from './twin/twin-store.js';
 
 export interface TradingDeps {
   store: TradingStore;
@@ -52,6 +56,8 @@ export interface TradingDeps {
     accounts(): Promise<AccountSummary[]>;
     origin: string;
   };
+  /** Where live orders' paper twins are kept (the `twins` table); in memory when not given. */
+  twins?: TwinStore;
 }
 
 /** Which account the engine trades on, the same in every tab. */
@@ -95,6 +101,8 @@ export class TradingService {
   private readonly algos: AlgoRunner;
   private readonly intake: OrderIntake;
   private readonly controls: RiskControls;
+  private readonly twinStore: TwinStore;
+  private readonly twins: PaperTwin;
   private queue: Promise<unknown> = Promise.resolve();
   private listeners = new Map<number, TradingListener>();
   private nextListener = 1;
@@ -138,6 +146,10 @@ export class TradingService {
     this.watch = new PaperWatch(ctx, this.desk, this.algos, this.config.pollMs);
     this.intake = new OrderIntake(ctx, this.desk, this.algos);
     this.controls = new RiskControls(ctx, this.desk, this.algos, this.intake);
+    // Paper twins of live orders: the desk starts and ends them, the market and the tick move them.
+    this.twinStore = deps.twins ?? new MemoryTwinStore();
+    this.twins = new PaperTwin(ctx, this.twinStore, { pollMs: this.config.pollMs });
+    this.desk.twins = this.twins;
   }
 
   get isLeader(): boolean {
@@ -167,6 +179,7 @@ export class TradingService {
     this.deps.link.serve((method, args) => this.dispatch(method, args));
     await this.serial(async () => {
       await this.reload();
+      await this.twins.resume();
       if (this.state.accountId.startsWith('live:')) await this.connectLive(false);
       else await this.ensureAccount();
     });
@@ -321,6 +334,16 @@ export class TradingService {
         candles: (symbol) => this.deps.market.fetchCandles(symbol, '1h', undefined, 200),
       });
     });
+  }
+
+  /** Live fills against their paper twins, per order and overall, for the account in use. */
+  divergence(): Promise<DivergenceReport> {
+    return this.serial(async () =>
+      collectDivergence(await this.twins.recent(this.state.accountId), this.state, {
+        order: (id) => this.deps.store.getOrder(id),
+        fills: (ids) => this.twinStore.fillsOf(ids),
+      }),
+    );
   }
 
   // ---- leader / follower plumbing ----
@@ -588,6 +611,8 @@ export class TradingService {
     void this.serial(async () => {
       for (const [symbol, list] of trades) await this.watch.onTrades(symbol, list);
       for (const symbol of books) await this.watch.onBook(symbol);
+      for (const [symbol, list] of trades) await this.twins.onTrades(symbol, list);
+      for (const symbol of books) await this.twins.onBook(symbol);
     }).catch((e) => this.notice('error', asError(e).message));
   }
 
@@ -614,6 +639,7 @@ export class TradingService {
         await this.watch.pollQuietSymbols();
         await this.controls.watchBreakers();
         await this.watch.saveQueues();
+        await this.twins.tick();
       });
     } catch (e) {
       this.notice('error', asError(e).message);

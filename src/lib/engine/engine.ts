@@ -105,6 +105,7 @@ export function engine(): Engine {
       size: (r) => t.size(r),
       tradingAccounts: () => t.tradingAccounts(),
       useAccount: (id) => t.useAccount(id),
+      divergence: () => t.divergence(),
     },
     vault: {
       async subscribe(listener) {

@@ -12,6 +12,7 @@ import { VaultService } from '../../vault/vault-service.js';
 import { LeaderLink, type ChannelLike } from '../leadership.js';
 import { TradingService } from '../trading-service.js';
 import { TradingStore } from '../trading-store.js';
+import type { PaperTwin } from '../twin/paper-twin.js';
 import type { OrderRecord } from '../types.js';
 import { connectionFor } from './account-connection.js';
 import { testConnection } from './connection-test.js';
@@ -231,4 +232,33 @@ describe('live trading on the sandbox, through the vault and the relay', () => {
       }),
     ).rejects.toMatchObject({ error: { code: 'live-closed' } });
   }, 30_000);
+
+  it('runs a paper twin beside a live market order and reports how their fills compare', async () => {
+    const { trading } = running[0]!;
+    await vault.unlock({ kind: 'passphrase', passphrase: 'correct horse battery staple' });
+    trading.vaultChanged(await vault.status());
+    await vi.waitFor(() => expect(trading.snapshot().live?.status).toBe('streaming'), { timeout: 15_000 });
+    const { id } = await trading.place({
+      kind: 'order',
+      order: { symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: '0.01' },
+    });
+    await vi.waitFor(
+      () => expect(trading.snapshot().history.find((o) => o.id === id)?.status).toBe('filled'),
+      { timeout: 20_000 },
+    );
+    // The twin walked the same book at the moment the order went out: the whole amount, at taker fees.
+    const twins = (trading as unknown as { twins: PaperTwin }).twins;
+    const twin = (await twins.recent(trading.snapshot().account!.id)).find((t) => t.orderId === id);
+    expect(twin).toMatchObject({ status: 'done', paperFilled: '0.01', amount: '0.01', side: 'buy' });
+    expect(Decimal.from(twin!.paperFee).eq(Decimal.from(twin!.paperCost).mul('0.001'))).toBe(true);
+    const report = await trading.divergence();
+    const row = report.rows.find((r) => r.orderId === id)!;
+    expect(row).toMatchObject({ status: 'filled', live: { filled: '0.01' }, paper: { filled: '0.01' } });
+    expect(Number(row.arrivalMid)).toBeGreaterThan(0);
+    expect(row.slippageDiffBps).toEqual(expect.any(Number));
+    // The exchange took its fee in BTC; the report values it in USDT at the fill price.
+    expect(row.live.fee).not.toBeNull();
+    expect(Decimal.from(row.feeDiff!).abs().lt(row.paper.fee!)).toBe(true);
+    expect(report.aggregate.compared).toBeGreaterThanOrEqual(1);
+  }, 60_000);
 });
