@@ -9,6 +9,7 @@ import type {
   RiskLimits,
   SizingRequest,
   SizingResult,
+  TradingAccountChoice,
   TradingEvent,
   TradingSnapshot,
 } from '$workers/api';
@@ -46,6 +47,15 @@ export class TradingState {
   limits = $derived(this.snapshot?.limits ?? null);
   account = $derived(this.snapshot?.account ?? null);
   leader = $derived(this.snapshot?.leader ?? null);
+  /** The paper account and the vault's exchange accounts; null until first loaded. */
+  accounts = $state.raw<TradingAccountChoice[] | null>(null);
+  /**
+   * Set on a live account: which vault account, and whether it is the sandbox. A live account that never
+   * connected yet (vault locked) has no account record, so the engine's list says which one is in use.
+   */
+  liveAccount = $derived(this.snapshot?.account?.live ?? liveChoice(this.accounts));
+  /** The live account's exchange connection; null on paper. */
+  liveConnection = $derived(this.snapshot?.live ?? null);
 
   private nextNotice = 1;
   private unsubscribe: (() => void) | null = null;
@@ -175,11 +185,31 @@ export class TradingState {
     return this.run<SizingResult>('size', () => engine().trading.size(request));
   }
 
+  /** Loads the account choices; a failure is kept under `accounts` and the old list stays. */
+  async loadAccounts(): Promise<void> {
+    const r = await this.run('accounts', () => engine().trading.tradingAccounts());
+    if (r.ok) this.accounts = r.value;
+  }
+
+  /** Switches the account the ticket and panels trade on (`paper` or a vault account id). */
+  async useAccount(id: string) {
+    const r = await this.run('use-account', () => engine().trading.useAccount(id));
+    await this.loadAccounts();
+    return r;
+  }
+
   stop(): void {
     this.unsubscribe?.();
     this.unsubscribe = null;
     this.started = false;
   }
+}
+
+function liveChoice(choices: TradingAccountChoice[] | null) {
+  const c = choices?.find((x) => x.active && x.kind === 'live');
+  return c
+    ? { vaultId: c.id, venue: c.venue === 'sandbox' ? ('sandbox' as const) : ('live' as const) }
+    : null;
 }
 
 export const tradingState = new TradingState();
