@@ -412,12 +412,22 @@ export class TradingService {
       const known = (await this.deps.live?.accounts())?.some((a) => a.id === id);
       if (!known) fail('not-found', 'That exchange account is not in the vault any more.');
     }
+    const previous = this.state.accountId;
     await this.session?.close();
     this.state.accountId = next;
-    await this.deps.store.commit({ state: [{ key: activeAccountKey, value: next }], audit: [] });
     await this.reload();
-    if (next.startsWith('live:')) await this.connectLive(true);
-    else await this.ensureAccount();
+    try {
+      if (next.startsWith('live:')) await this.connectLive(true);
+      else await this.ensureAccount();
+    } catch (e) {
+      // A switch that cannot connect (vault locked, key refused) leaves the account as it was.
+      this.state.accountId = previous;
+      await this.reload();
+      if (previous.startsWith('live:')) await this.connectLive(false);
+      throw e;
+    }
+    // Only a switch that worked is remembered (and followed by the other tabs).
+    await this.deps.store.commit({ state: [{ key: activeAccountKey, value: next }], audit: [] });
     this.deps.link.notifyChanged();
     this.publish();
   }

@@ -81,6 +81,8 @@ export interface OrderRecord {
   reason: string | null;
   /** Live accounts: the exchange's id for the order, once the exchange has confirmed it. */
   exchangeOrderId?: string | null;
+  /** Live accounts: the error code of a refusal (e.g. 'signed-out'), so the page can offer the fix. */
+  reasonCode?: string | null;
 }
 
 export interface FillRecord {

@@ -63,11 +63,15 @@ describe('live view', () => {
     expect(connectionNextStep(null, true)?.route).toBe('/settings');
     expect(connectionNextStep(null, false)).toBeNull();
     expect(connectionNextStep({ status: 'off', error: err('signed-out') }, false)?.route).toBe('/account');
+    expect(nextStepForRefusal({ reason: 'Refused by the relay.', code: 'signed-out' })).toEqual({
+      route: '/account',
+      label: 'Sign in on Account',
+    });
+    expect(nextStepForRefusal({ reason: 'Not enough USDT.', code: 'insufficient-funds' })).toBeNull();
+    // Orders refused before refusals carried a code: the words decide.
     expect(
-      nextStepForRefusal(
-        'Live trading goes through the Lyra server, which needs you signed in: open Account.',
-      ),
-    )?.toEqual({ route: '/account', label: 'Sign in on Account' });
-    expect(nextStepForRefusal('Insufficient balance.')).toBeNull();
+      nextStepForRefusal({ reason: 'The Lyra server needs you signed in: open Account.', code: null })?.route,
+    ).toBe('/account');
+    expect(nextStepForRefusal({ reason: 'Insufficient balance.', code: null })).toBeNull();
   });
 });

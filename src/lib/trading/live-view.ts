@@ -84,9 +84,10 @@ export function connectionNextStep(
 }
 
 /**
- * An order the exchange path refused keeps only the reason's words (the order record has no code); the
- * relay's sign-in refusal is the one with a screen to go to.
+ * What to do about an order the exchange path refused, by the refusal's code (the relay's sign-in
+ * refusal, a locked vault); orders stored before refusals carried a code fall back to the words.
  */
-export function nextStepForRefusal(reason: string): NextStep | null {
-  return /\bsign(ed)? in\b/i.test(reason) ? nextStepFor({ code: 'signed-out' }) : null;
+export function nextStepForRefusal(refusal: { reason: string; code: string | null }): NextStep | null {
+  if (refusal.code) return nextStepFor({ code: refusal.code });
+  return /\bsign(ed)? in\b/i.test(refusal.reason) ? nextStepFor({ code: 'signed-out' }) : null;
 }

@@ -185,10 +185,14 @@ export class LiveDesk extends PaperDesk {
       ctx.notice('warn', `${order.symbol} order not confirmed yet: ${error.message}`);
       return;
     }
-    const current = ctx.state.open.get(order.id) ?? order;
-    await this.finish(current, 'rejected', error.message, [
-      ctx.entry('order-rejected', current, 'exchange', error.message, detailsOf(error)),
-    ]);
+    const current = { ...(ctx.state.open.get(order.id) ?? order), reasonCode: error.code };
+    await this.finish(
+      current,
+      'rejected',
+      error.message,
+      [ctx.entry('order-rejected', current, 'exchange', error.message, detailsOf(error))],
+      { audit: [], orders: [current] },
+    );
   }
 
   /** An order update from the exchange (a reply, the stream, a poll). */

@@ -231,12 +231,21 @@ describe('live trading on the sandbox, through the vault and the relay', () => {
         order: { symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: '0.01' },
       }),
     ).rejects.toMatchObject({ error: { code: 'live-closed' } });
+    // A switch that cannot connect changes nothing: back on paper, the locked account is refused and
+    // the engine stays on paper (in this tab and in what the next start reads).
+    await trading.useAccount('paper');
+    expect(trading.snapshot().account?.live).toBeUndefined();
+    await expect(trading.useAccount(vaultId)).rejects.toMatchObject({ error: { code: 'vault-locked' } });
+    expect(trading.snapshot().account?.live).toBeUndefined();
+    expect((await db.tradingState.get('active-account'))?.value).toBe('paper:binance');
+    const again = (await trading.tradingAccounts()).find((a) => a.active);
+    expect(again?.id).toBe('paper');
   }, 30_000);
 
   it('runs a paper twin beside a live market order and reports how their fills compare', async () => {
     const { trading } = running[0]!;
     await vault.unlock({ kind: 'passphrase', passphrase: 'correct horse battery staple' });
-    trading.vaultChanged(await vault.status());
+    await trading.useAccount(vaultId);
     await vi.waitFor(() => expect(trading.snapshot().live?.status).toBe('streaming'), { timeout: 15_000 });
     const { id } = await trading.place({
       kind: 'order',
