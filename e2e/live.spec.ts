@@ -112,6 +112,16 @@ test.describe('Live trading on the sandbox', () => {
     await expect(live.connection).toHaveAttribute('data-status', 'streaming');
     await screenshot(page, testInfo, 'live-filled');
     const fillsBefore = await rowIds(page, 'fill-row', 'data-fill-id');
+    // Its paper twin ran from the same moment: the comparison lists the order with both fills.
+    await t.panel('Live vs paper');
+    await expect(
+      page.getByTestId('divergence-row').and(page.locator(`[data-order-id="${bought}"]`)),
+    ).toBeVisible({
+      timeout: 30_000,
+    });
+    await expect(page.getByTestId('divergence-summary')).not.toBeEmpty();
+    await expectNoAxeViolations(page);
+    await screenshot(page, testInfo, 'live-vs-paper');
     await t.panel('History');
     const historyBefore = await rowIds(page, 'history-row', 'data-order-id');
     expect(historyBefore).toEqual(expect.arrayContaining([resting, bought]));

@@ -1,6 +1,6 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 
-type Panel = 'Open orders' | 'Positions' | 'Algos' | 'History' | 'Fills';
+type Panel = 'Open orders' | 'Positions' | 'Algos' | 'History' | 'Fills' | 'Live vs paper';
 
 /** The order ticket and the orders panels of the Trade screen. */
 export class TicketPage {
