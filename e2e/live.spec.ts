@@ -77,9 +77,11 @@ test.describe('Live trading on the sandbox', () => {
     await vault.unlockWithPassphrase(PASSPHRASE);
     await expect(vault.state).toHaveText('Unlocked');
 
-    // Unlocked, the account the ticket was switched to connects.
+    // The refused switch changed nothing (still paper); unlocked, the same choice connects.
     await page.getByRole('link', { name: 'Trade' }).click();
     await trade.waitLive();
+    await expect(live.badge).toHaveText('Paper');
+    await live.use(ACCOUNT);
     await live.expectLive(ACCOUNT);
     await live.expectStreaming();
     await expect(live.switchError).toBeHidden();
