@@ -148,7 +148,7 @@ test.describe('Vault', () => {
 
     await vault.accountRow('Sandbox main').getByRole('button', { name: 'Rename Sandbox main' }).click();
     await vault.accounts.getByLabel('New name for Sandbox main').fill('Sandbox renamed');
-    await vault.accounts.getByRole('button', { name: 'Save' }).click();
+    await vault.accounts.getByRole('button', { name: 'Save', exact: true }).click();
     await expect(vault.accountRow('Sandbox renamed')).toBeVisible();
 
     await vault.accountRow('Probe').getByRole('button', { name: 'Remove Probe' }).click();
