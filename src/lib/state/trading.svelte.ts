@@ -1,4 +1,5 @@
 import { engine, toEngineError } from '$lib/engine/engine';
+import { KeyedActions, type Outcome } from './keyed-actions.svelte';
 import type {
   AuditEntry,
   AuditFilter,
@@ -31,10 +32,8 @@ export class TradingState {
   startError = $state<EngineError | null>(null);
   snapshot = $state.raw<TradingSnapshot | null>(null);
   notices = $state.raw<TradingNotice[]>([]);
-  /** Keys of the actions in flight. */
-  pending = $state.raw<Readonly<Record<string, true>>>({});
-  /** The last failure of each action, by key; cleared when the action is tried again. */
-  errors = $state.raw<Readonly<Record<string, EngineError>>>({});
+  /** Each action's pending flag and last failure, by key. */
+  private readonly actions = new KeyedActions();
 
   loading = $derived(this.snapshot === null && this.startError === null);
   openOrders = $derived(this.snapshot?.openOrders ?? []);
@@ -87,41 +86,20 @@ export class TradingState {
   }
 
   isPending(key: string): boolean {
-    return this.pending[key] === true;
+    return this.actions.isPending(key);
   }
 
   error(key: string): EngineError | null {
-    return this.errors[key] ?? null;
+    return this.actions.error(key);
   }
 
   clearError(key: string): void {
-    if (!(key in this.errors)) return;
-    const next = { ...this.errors };
-    delete next[key];
-    this.errors = next;
+    this.actions.clearError(key);
   }
 
-  /**
-   * Runs one action under a key: marks it pending, clears and records its error. Never rejects:
-   * resolves with `{ ok, value }` or `{ ok: false, error }` (the error also stays in `errors[key]`).
-   */
-  async run<T>(
-    key: string,
-    action: () => Promise<T>,
-  ): Promise<{ ok: true; value: T } | { ok: false; error: EngineError }> {
-    this.clearError(key);
-    this.pending = { ...this.pending, [key]: true };
-    try {
-      return { ok: true, value: await action() };
-    } catch (e) {
-      const error = toEngineError(e);
-      this.errors = { ...this.errors, [key]: error };
-      return { ok: false, error };
-    } finally {
-      const next = { ...this.pending };
-      delete next[key];
-      this.pending = next;
-    }
+  /** Runs one action under a key (see KeyedActions.run): never rejects, the outcome says how it went. */
+  run<T>(key: string, action: () => Promise<T>): Promise<Outcome<T>> {
+    return this.actions.run(key, action);
   }
 
   /** Previews are frequent and stateless: the ticket keeps their result; failures reject. */

@@ -1,4 +1,5 @@
 import { engine, toEngineError } from '$lib/engine/engine';
+import { KeyedActions, type Outcome } from './keyed-actions.svelte';
 import { enrollPasskey, passkeyPrf } from '$lib/vault/passkey-prf';
 import { createSandboxKey } from '$lib/vault/sandbox-keys';
 import type {
@@ -12,8 +13,6 @@ import type {
   VaultStatus,
 } from '$workers/api';
 
-type Outcome<T> = { ok: true; value: T } | { ok: false; error: EngineError };
-
 const TOUCH_EVERY_MS = 20_000;
 
 /**
@@ -25,8 +24,7 @@ class VaultState {
   status = $state.raw<VaultStatus | null>(null);
   accounts = $state.raw<AccountSummary[] | null>(null);
   loadError = $state<EngineError | null>(null);
-  pending = $state.raw<Readonly<Record<string, true>>>({});
-  errors = $state.raw<Readonly<Record<string, EngineError>>>({});
+  private readonly actions = new KeyedActions();
   /** Shown once after setup or replacement, then forgotten. */
   recoveryKey = $state<string | null>(null);
 
@@ -66,41 +64,25 @@ class VaultState {
   }
 
   isPending(key: string): boolean {
-    return this.pending[key] === true;
+    return this.actions.isPending(key);
   }
 
   error(key: string): EngineError | null {
-    return this.errors[key] ?? null;
+    return this.actions.error(key);
   }
 
   clearError(key: string): void {
-    if (!(key in this.errors)) return;
-    const next = { ...this.errors };
-    delete next[key];
-    this.errors = next;
+    this.actions.clearError(key);
   }
 
-  private async run<T>(key: string, action: () => Promise<T>): Promise<Outcome<T>> {
-    this.clearError(key);
-    this.pending = { ...this.pending, [key]: true };
-    try {
-      return { ok: true, value: await action() };
-    } catch (e) {
-      const error = toEngineError(e);
-      this.errors = { ...this.errors, [key]: error };
-      // A refused unlock changes the failure count and the wait: show the new numbers.
-      void this.refresh();
-      return { ok: false, error };
-    } finally {
-      const next = { ...this.pending };
-      delete next[key];
-      this.pending = next;
-    }
+  // A refused unlock changes the failure count and the wait: every failure refreshes the status.
+  private run<T>(key: string, action: () => Promise<T>): Promise<Outcome<T>> {
+    return this.actions.run(key, action, () => void this.refresh());
   }
 
   private fail(key: string, message: string, code = 'ui'): Outcome<never> {
     const error = { code, message, retryable: false };
-    this.errors = { ...this.errors, [key]: error };
+    this.actions.setError(key, error);
     return { ok: false, error };
   }
 
@@ -125,16 +107,11 @@ class VaultState {
   async unlockWithPasskey(): Promise<Outcome<void>> {
     const passkeys = this.status?.methods.passkeys ?? [];
     this.clearError('unlock');
-    this.pending = { ...this.pending, passkey: true };
-    try {
+    return this.actions.while('passkey', async () => {
       const prf = await passkeyPrf(passkeys);
       if (!prf.ok) return this.fail('unlock', prf.message, `passkey-${prf.reason}`);
-      return await this.unlock({ kind: 'passkey', ...prf.value });
-    } finally {
-      const next = { ...this.pending };
-      delete next.passkey;
-      this.pending = next;
-    }
+      return this.unlock({ kind: 'passkey', ...prf.value });
+    });
   }
 
   lock() {
@@ -158,22 +135,17 @@ class VaultState {
   /** Creates a passkey in the page, then lets the engine wrap the data key with its PRF output. */
   async addPasskey(passphrase: string, label: string): Promise<Outcome<void>> {
     this.clearError('add-passkey');
-    this.pending = { ...this.pending, 'add-passkey': true };
-    try {
+    return this.actions.while('add-passkey', async () => {
       const enrolled = await enrollPasskey();
       if (!enrolled.ok) return this.fail('add-passkey', enrolled.message, `passkey-${enrolled.reason}`);
-      return await this.run('add-passkey', async () => {
+      return this.run('add-passkey', async () => {
         this.status = await engine().vault.addPasskey({
           proof: { kind: 'passphrase', passphrase },
           label,
           ...enrolled.value,
         });
       });
-    } finally {
-      const next = { ...this.pending };
-      delete next['add-passkey'];
-      this.pending = next;
-    }
+    });
   }
 
   removePasskey(id: string) {
