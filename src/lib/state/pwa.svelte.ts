@@ -36,6 +36,11 @@ class PwaState {
     const wb = new Workbox('/sw.js', { scope: '/', type: 'classic' });
     this.wb = wb;
     wb.addEventListener('waiting', () => (this.updateReady = true));
+    // A newer version can also take over without waiting, when no page was under the old one's control
+    // (the very first visit). This page still runs the old code: offer the same reload.
+    wb.addEventListener('activated', (e) => {
+      if (e.isUpdate || e.isExternal) this.updateReady = true;
+    });
     wb.addEventListener('activated', () => (this.offlineReady = true));
     wb.addEventListener('controlling', () => (this.offlineReady = true));
     void wb.register().then((registration) => {
@@ -83,9 +88,15 @@ class PwaState {
   }
 
   /** Switches to the waiting version: the page reloads once the new service worker takes control. */
-  applyUpdate(): void {
+  async applyUpdate(): Promise<void> {
     const wb = this.wb;
     if (!wb) return;
+    const registration = await navigator.serviceWorker.getRegistration();
+    // Already active (it did not have to wait): a reload is all it takes.
+    if (!registration?.waiting) {
+      window.location.reload();
+      return;
+    }
     wb.addEventListener('controlling', () => window.location.reload());
     wb.messageSkipWaiting();
   }
