@@ -60,6 +60,18 @@ export interface SettingRow {
   value: unknown;
 }
 
+export interface SyncStateRow {
+  key: string;
+  value: unknown;
+}
+
+export interface OutboxChunkRow {
+  uploadId: string;
+  index: number;
+  bytes: Uint8Array<ArrayBuffer>;
+  sha256: string;
+}
+
 export class LyraDb extends Dexie {
   markets!: Table<MarketRow, [string, string]>;
   candleBlocks!: Table<CandleBlockRow, [string, string, string, number]>;
@@ -79,6 +91,8 @@ export class LyraDb extends Dexie {
   exchangeAccounts!: Table<ExchangeAccountRow, string>;
   vaultState!: Table<VaultStateRow, string>;
   twins!: Table<TwinRecord, string>;
+  syncState!: Table<SyncStateRow, string>;
+  backupOutbox!: Table<OutboxChunkRow, [string, number]>;
 
   constructor(name = 'lyra', options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);

@@ -20,6 +20,7 @@ const tradingTables = [
 const v1Tables = ['markets', 'candleBlocks', 'books', 'tickers', 'tapes', 'settings'] as const;
 const vaultTables = ['vaultKeys', 'exchangeAccounts', 'vaultState'] as const;
 const twinTables = ['twins'] as const;
+const syncTables = ['syncState', 'backupOutbox'] as const;
 
 let n = 0;
 const opened: Dexie[] = [];
@@ -124,7 +125,7 @@ describe('schema upgrade from version 1', () => {
 
     // The physical database has every store of every version.
     const stores = [...db.backendDB().objectStoreNames].sort();
-    expect(stores).toEqual([...v1Tables, ...tradingTables, ...vaultTables, ...twinTables].sort());
+    expect(stores).toEqual([...v1Tables, ...tradingTables, ...vaultTables, ...twinTables, ...syncTables].sort());
 
     // Old rows survived, byte for byte.
     expect(await db.markets.count()).toBe(2);
@@ -294,7 +295,7 @@ describe('schema upgrade from version 2 to 3', () => {
     await db.open();
     expect(db.verno).toBeGreaterThanOrEqual(3);
     expect([...db.backendDB().objectStoreNames].sort()).toEqual(
-      [...v1Tables, ...tradingTables, ...vaultTables, ...twinTables].sort(),
+      [...v1Tables, ...tradingTables, ...vaultTables, ...twinTables, ...syncTables].sort(),
     );
 
     expect(await db.markets.count()).toBe(2);
@@ -383,7 +384,7 @@ describe('schema upgrade from version 3 to 4', () => {
     await db.open();
     expect(db.verno).toBeGreaterThanOrEqual(4);
     expect([...db.backendDB().objectStoreNames].sort()).toEqual(
-      [...v1Tables, ...tradingTables, ...vaultTables, ...twinTables].sort(),
+      [...v1Tables, ...tradingTables, ...vaultTables, ...twinTables, ...syncTables].sort(),
     );
     expect(await db.markets.count()).toBe(2);
     expect(await db.orders.get('o1')).toEqual(order('o1'));
@@ -400,6 +401,42 @@ describe('schema upgrade from version 3 to 4', () => {
       'lylive0001',
     ]);
     expect((await db.twins.orderBy('startedAt').first())?.orderId).toBe('lylive0002');
+  });
+});
+
+async function seedVersion4(name: string): Promise<void> {
+  await seedVersion3(name);
+  const old = new Dexie(name);
+  for (const v of schemaVersions.slice(0, 4)) old.version(v.version).stores(v.stores);
+  await old.open();
+  expect(old.verno).toBe(4);
+  await old.table('twins').put(newTwin({ ...order('lylive0001'), accountId: 'live:a1' }, t0 + 5));
+  old.close();
+}
+
+describe('schema upgrade from version 4 to 5', () => {
+  it('keeps every earlier row and adds the empty backup tables, which take writes', async () => {
+    const name = `upgrade-${n++}`;
+    await seedVersion4(name);
+    const db = new LyraDb(name);
+    opened.push(db);
+    await db.open();
+    expect(db.verno).toBe(5);
+    expect(await db.markets.count()).toBe(2);
+    expect(await db.orders.get('o1')).toEqual(order('o1'));
+    expect((await db.twins.get('lylive0001'))?.accountId).toBe('live:a1');
+    expect(await db.syncState.count()).toBe(0);
+    expect(await db.backupOutbox.count()).toBe(0);
+
+    await db.syncState.put({ key: 'settings', value: { auto: true } });
+    await db.backupOutbox.bulkPut([
+      { uploadId: 'u1', index: 1, bytes: new Uint8Array([2]), sha256: 'b' },
+      { uploadId: 'u1', index: 0, bytes: new Uint8Array([1]), sha256: 'a' },
+      { uploadId: 'u2', index: 0, bytes: new Uint8Array([3]), sha256: 'c' },
+    ]);
+    const u1 = await db.backupOutbox.where('uploadId').equals('u1').sortBy('index');
+    expect(u1.map((c) => c.sha256)).toEqual(['a', 'b']);
+    expect(await db.backupOutbox.get(['u2', 0])).toMatchObject({ sha256: 'c' });
   });
 });
 
@@ -431,6 +468,13 @@ describe('published schema versions', () => {
     expect(schemaVersions[3]).toEqual({
       version: 4,
       stores: { twins: 'orderId, accountId, startedAt' },
+    });
+  });
+
+  it('declares version 5 (backups) exactly as published', () => {
+    expect(schemaVersions[4]).toEqual({
+      version: 5,
+      stores: { syncState: 'key', backupOutbox: '[uploadId+index], uploadId' },
     });
   });
 

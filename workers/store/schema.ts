@@ -47,4 +47,14 @@ export const schemaVersions: ReadonlyArray<{ version: number; stores: Readonly<R
       twins: 'orderId, accountId, startedAt',
     },
   },
+  {
+    version: 5,
+    stores: {
+      // Backups: this device's bookkeeping (settings, the backup key, what the last backup held) and the
+      // sealed chunks of an upload in progress, so it resumes after a dropped connection or a reload.
+      // Neither table is itself backed up.
+      syncState: 'key',
+      backupOutbox: '[uploadId+index], uploadId',
+    },
+  },
 ];

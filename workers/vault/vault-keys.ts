@@ -1,5 +1,6 @@
 import type { PasskeyUnlockInfo, UnlockSecret, VaultStatus } from './api.js';
 import { fromBase64Url, randomBytes, toBase64Url } from './bytes.js';
+import { deriveKeys } from './derived-keys.js';
 import { IdleLock, type Timers } from './idle-lock.js';
 import {
   kekFromPassphrase,
@@ -39,6 +40,8 @@ export interface VaultKeysDeps {
  */
 export class VaultKeys {
   private current: HeldKey | null = null;
+  /** Derived from the data key at unlock; dropped with it. */
+  private backup: CryptoKey | null = null;
   private lockedBy: VaultStatus['lockedBy'] = 'start';
   private autoLock: number | null = null;
   private readonly store: VaultStore;
@@ -59,6 +62,11 @@ export class VaultKeys {
   /** The unlocked data key, or null while locked. */
   get held(): HeldKey | null {
     return this.current;
+  }
+
+  /** The backup key while unlocked (see derived-keys.ts), or null. */
+  get backupKey(): { keyId: string; key: CryptoKey } | null {
+    return this.current && this.backup ? { keyId: this.current.keyId, key: this.backup } : null;
   }
 
   requireUnlocked(): HeldKey {
@@ -132,17 +140,21 @@ export class VaultKeys {
         },
       ];
       // The key kept in memory is a non-extractable copy, unwrapped from a stored wrap (which proves it opens).
-      const held = await unwrapDataKey(records[1]!.wrapped, recoveryKek, false);
-      if (!held) throw new Error('The new vault key could not be unwrapped.');
+      const opened = await unwrapDataKey(records[1]!.wrapped, recoveryKek, true);
+      if (!opened) throw new Error('The new vault key could not be unwrapped.');
+      const derived = await deriveKeys(opened);
       await this.store.saveKeys(records);
-      this.becomeUnlocked({ key: held, keyId: dataKeyId });
+      this.becomeUnlocked({ key: derived.dataKey, keyId: dataKeyId }, derived.backupKey);
       return { recoveryKey: recovery.text, status: await this.status() };
     });
   }
 
   unlock(secret: UnlockSecret): Promise<VaultStatus> {
     return this.serial(async () => {
-      this.becomeUnlocked(await this.unwrapWith(secret, false));
+      // Unwrapped extractable only to derive the backup key; what is held is a non-extractable copy.
+      const opened = await this.unwrapWith(secret, true);
+      const derived = await deriveKeys(opened.key);
+      this.becomeUnlocked({ key: derived.dataKey, keyId: opened.keyId }, derived.backupKey);
       return this.status();
     });
   }
@@ -150,6 +162,7 @@ export class VaultKeys {
   async lock(reason: 'user' | 'idle' = 'user'): Promise<VaultStatus> {
     const was = this.current !== null;
     this.current = null;
+    this.backup = null;
     this.idle.stop();
     if (was) this.lockedBy = reason;
     const status = await this.status();
@@ -291,8 +304,9 @@ export class VaultKeys {
     return this.autoLock;
   }
 
-  private becomeUnlocked(held: HeldKey): void {
+  private becomeUnlocked(held: HeldKey, backup: CryptoKey): void {
     this.current = held;
+    this.backup = backup;
     this.lockedBy = null;
     this.idle.start((this.autoLock ?? DEFAULT_AUTO_LOCK_MINUTES) * 60_000);
     void this.autoLockMinutes().then((m) => {

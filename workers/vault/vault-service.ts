@@ -58,6 +58,11 @@ export class VaultService implements CredentialSource {
     return this.keys.held !== null;
   }
 
+  /** Engine-internal (never on the UI API): the backup key while unlocked, for the backup service. */
+  backupKey(): { keyId: string; key: CryptoKey } | null {
+    return this.keys.backupKey;
+  }
+
   /** Tests reach in here only to prove the held key cannot be exported and is dropped on lock. */
   private get held(): HeldKey | null {
     return this.keys.held;

@@ -1,0 +1,25 @@
+/**
+ * Which IndexedDB tables a backup holds: everything the user made or owns. Market caches (markets,
+ * books, tickers, tapes) come back from the exchange; the backup's own bookkeeping is per device.
+ * Candles are kept: exchanges serve only so much history, and backtests depend on it.
+ */
+export const backedUpTables = [
+  'settings',
+  'accounts',
+  'orders',
+  'fills',
+  'positions',
+  'closedTrades',
+  'algos',
+  'audit',
+  'tradingState',
+  'twins',
+  'vaultKeys',
+  'exchangeAccounts',
+  'vaultState',
+  'candleBlocks',
+] as const;
+
+export const notBackedUp = ['markets', 'books', 'tickers', 'tapes', 'syncState', 'backupOutbox'] as const;
+
+export type BackedUpTable = (typeof backedUpTables)[number];
