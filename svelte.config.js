@@ -26,6 +26,27 @@ const config = {
       'lyra-ccxt/binance': 'node_modules/ccxt/js/src/pro/binance.js',
     },
     version: { name: buildId },
+    // The page's own Content-Security-Policy, written by the build as a <meta> in every prerendered page:
+    // scripts only from our origin plus the hashes SvelteKit adds for its inline bootstrap, so no injected
+    // inline or eval'd script runs. Styles keep 'unsafe-inline': Svelte writes style attributes (style:,
+    // transitions) and uPlot positions by them. Workers get the server's headers, not this policy;
+    // frame-ancestors only works as a header (server/app.ts).
+    csp: {
+      mode: 'hash',
+      directives: {
+        'default-src': ['self'],
+        'script-src': ['self'],
+        'worker-src': ['self'],
+        'style-src': ['self', 'unsafe-inline'],
+        'img-src': ['self', 'data:', 'blob:'],
+        'font-src': ['self', 'data:'],
+        'connect-src': ['self'],
+        'manifest-src': ['self'],
+        'object-src': ['none'],
+        'base-uri': ['self'],
+        'form-action': ['self'],
+      },
+    },
     typescript: {
       config(tsconfig) {
         // The alias points Vite at the JavaScript file; TypeScript wants its declarations beside it.

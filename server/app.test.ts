@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { createApp } from './app.js';
+import { createApp, type AppDeps } from './app.js';
 import { createRelay, createRelayAllowlist } from './relay/index.js';
 import { createAuth } from './auth/index.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -11,6 +11,7 @@ import type { Db } from './db/db.js';
 import { migrate } from './db/migrate.js';
 import { openTestDb } from './db/test-support.js';
 import { createMetrics } from './metrics.js';
+import { createPgRateLimiter } from './rate-limit/pg-rate-limiter.js';
 import { createSandbox, type Sandbox } from './sandbox/index.js';
 import { silentLog } from './sandbox/test-support.js';
 
@@ -63,12 +64,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ORIGIN: 'localhost' })).toThrow(/not a URL/);
     expect(() => loadConfig({ RP_ID: 'https://x.com' })).toThrow(/RP_ID/);
   });
+
+  it('trusts a proxy only when told to', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(true);
+    expect(() => loadConfig({ TRUST_PROXY: 'yes' })).toThrow(/TRUST_PROXY: must be 1/);
+  });
 });
 
 describe('server app', () => {
   let dir: string;
   let sandbox: Sandbox;
   let app: ReturnType<typeof createApp>;
+  let deps: AppDeps;
   let db: Db;
   let closeDb: () => Promise<void>;
 
@@ -84,7 +92,7 @@ describe('server app', () => {
     writeFileSync(join(dir, 'sw.js'), 'self');
     const metrics = createMetrics();
     sandbox = createSandbox({ seed: 1, historyDays: 0, log: silentLog, metrics: metrics.registry });
-    app = createApp({
+    deps = {
       log: silentLog,
       metrics,
       sandbox,
@@ -92,8 +100,14 @@ describe('server app', () => {
       version: '9.9.9',
       startedAt: Date.now(),
       db,
-      auth: createAuth({ db, config: loadConfig({}).auth, log: silentLog }),
-    });
+      auth: createAuth({
+        db,
+        config: loadConfig({}).auth,
+        log: silentLog,
+        rateLimiter: createPgRateLimiter(db),
+      }),
+    };
+    app = createApp(deps);
   });
   afterAll(async () => {
     await sandbox.close();
@@ -157,6 +171,70 @@ describe('server app', () => {
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
   });
 
+  it('sets the security headers on pages, API answers and errors alike', async () => {
+    for (const res of [
+      await get('/trade', { accept: 'text/html' }),
+      await get('/api/v3/ping'),
+      await get('/auth/me'),
+      await get('/_app/immutable/missing.js'),
+    ]) {
+      expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    }
+  });
+
+  it('sends Strict-Transport-Security only to requests that came over https', async () => {
+    const hsts = 'max-age=63072000; includeSubDomains';
+    const forwarded = { 'x-forwarded-proto': 'https' };
+    expect((await app.request('https://lyra.example/healthz')).headers.get('strict-transport-security')).toBe(
+      hsts,
+    );
+    expect((await get('/healthz')).headers.get('strict-transport-security')).toBeNull();
+    // Anyone can send x-forwarded-proto: it counts only behind a proxy we were told to trust.
+    expect((await get('/healthz', forwarded)).headers.get('strict-transport-security')).toBeNull();
+    const proxied = createApp({ ...deps, trustProxy: true });
+    const viaProxy = await proxied.request('/healthz', { headers: { 'x-forwarded-proto': 'https, http' } });
+    expect(viaProxy.headers.get('strict-transport-security')).toBe(hsts);
+    const plain = await proxied.request('/healthz', { headers: { 'x-forwarded-proto': 'http' } });
+    expect(plain.headers.get('strict-transport-security')).toBeNull();
+    expect((await proxied.request('/healthz')).headers.get('strict-transport-security')).toBeNull();
+  });
+
+  it('refuses a body over 1 MiB with a JSON 413, except a backup chunk (the backups router limits those)', async () => {
+    const big = 'x'.repeat(1024 * 1024 + 1);
+    for (const init of [
+      { method: 'POST', body: big },
+      // Without a Content-Length the limit counts the bytes as they stream in.
+      {
+        method: 'POST',
+        body: new Blob([big]).stream(),
+        duplex: 'half',
+      } as RequestInit,
+    ]) {
+      const res = await app.request('/sandbox/api-keys', init);
+      expect(res.status).toBe(413);
+      expect(res.headers.get('content-type')).toContain('application/json');
+      expect((await res.json()).error).toMatchObject({ code: 'body-too-large' });
+    }
+    const chunk = await app.request('/backups/uploads/abc/chunks/0', { method: 'PUT', body: big });
+    expect(chunk.status).not.toBe(413);
+    const notAChunk = await app.request('/backups/uploads/abc/chunks/0', { method: 'POST', body: big });
+    expect(notAChunk.status).toBe(413);
+  });
+
+  it('counts errors by route group and status in /metrics', async () => {
+    await get('/auth/me');
+    await get('/api/v3/depth?symbol=NOPE');
+    await app.request('/auth/sign-out', { method: 'POST' });
+    const text = await (await get('/metrics')).text();
+    expect(text).toMatch(/lyra_http_errors_total\{route="\/auth",status="401"\} \d+/);
+    expect(text).toMatch(/lyra_http_errors_total\{route="\/auth",status="403"\} \d+/);
+    expect(text).toMatch(/lyra_http_errors_total\{route="\/api\/v3\/depth",status="400"\} 1/);
+    expect(text).toMatch(/lyra_http_request_duration_seconds_count\{method="GET",route="\/auth"\} \d+/);
+    expect(text).not.toMatch(/lyra_http_errors_total\{[^}]*status="200"/);
+  });
+
   it('answers sandbox errors in Binance shape through the app', async () => {
     const res = await get('/api/v3/depth?symbol=NOPE');
     expect(res.status).toBe(400);
@@ -172,7 +250,8 @@ describe('server app with the relay mounted', () => {
     await migrate(db);
     const metrics = createMetrics();
     const sandbox = createSandbox({ seed: 1, historyDays: 0, log: silentLog });
-    const auth = createAuth({ db, config: loadConfig({}).auth, log: silentLog });
+    const rateLimiter = createPgRateLimiter(db);
+    const auth = createAuth({ db, config: loadConfig({}).auth, log: silentLog, rateLimiter });
     try {
       const app = createApp({
         log,
@@ -190,6 +269,7 @@ describe('server app with the relay mounted', () => {
               resolveSession: auth.resolveSession,
               allowlist: createRelayAllowlist({ exchanges: ['binance'] }),
               log: silentLog,
+              rateLimiter,
             }),
           },
         ],

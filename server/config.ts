@@ -34,6 +34,17 @@ const schema = z.object({
     .default('binance'),
   RELAY_EXTRA_HOSTS: z.string().default(''),
   SANDBOX_ACCOUNTS_FILE: z.string().min(1).optional(),
+  // Set behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto (which we then believe).
+  TRUST_PROXY: z
+    .enum(['0', '1'], 'must be 1 (behind a reverse proxy that sets X-Forwarded-Proto) or 0')
+    .default('0'),
+  // Encrypted backups: a quota per user, the largest chunk one request may carry, and how long to keep
+  // every version, then one a day, then one a week.
+  BACKUP_QUOTA_MB: z.coerce.number().int().min(1).max(10_000_000).default(1024),
+  BACKUP_MAX_CHUNK_MB: z.coerce.number().int().min(1).max(16).default(4),
+  BACKUP_KEEP_ALL_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
+  BACKUP_KEEP_DAILY_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  BACKUP_KEEP_WEEKLY_DAYS: z.coerce.number().int().min(0).max(36500).default(365),
 });
 
 export interface AuthConfig {
@@ -52,6 +63,15 @@ export interface RelayConfig {
   extraHosts: string[];
 }
 
+export interface BackupConfig {
+  /** Bytes one user may store, uploads in progress included. */
+  quotaBytes: number;
+  maxChunkBytes: number;
+  keepAllDays: number;
+  keepDailyDays: number;
+  keepWeeklyDays: number;
+}
+
 export interface ServerConfig {
   port: number;
   host: string;
@@ -65,6 +85,9 @@ export interface ServerConfig {
   auth: AuthConfig;
   relay: RelayConfig;
   sandboxAccountsFile: string;
+  /** Believe X-Forwarded-Proto: only behind a proxy that sets it (anyone else could send it). */
+  trustProxy: boolean;
+  backups: BackupConfig;
 }
 
 const wildcardHosts = new Set(['0.0.0.0', '::', '127.0.0.1', '::1', 'localhost']);
@@ -139,5 +162,13 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     },
     // Sandbox API keys and balances outlive a restart (the sandbox is an exchange: it knows its keys).
     sandboxAccountsFile: resolve(e.SANDBOX_ACCOUNTS_FILE ?? `${e.DATA_DIR}/sandbox-accounts.json`),
+    trustProxy: e.TRUST_PROXY === '1',
+    backups: {
+      quotaBytes: e.BACKUP_QUOTA_MB * 1024 * 1024,
+      maxChunkBytes: e.BACKUP_MAX_CHUNK_MB * 1024 * 1024,
+      keepAllDays: e.BACKUP_KEEP_ALL_DAYS,
+      keepDailyDays: e.BACKUP_KEEP_DAILY_DAYS,
+      keepWeeklyDays: e.BACKUP_KEEP_WEEKLY_DAYS,
+    },
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { MarketApi } from './market/api.js';
 import type { TradingApi } from './trading/api.js';
+import type { BackupApi } from './sync/api.js';
 import type { VaultApi } from './vault/api.js';
 
 export type { MarketApi } from './market/api.js';
@@ -35,8 +36,11 @@ export type {
   Venue,
 } from './vault/api.js';
 
+export type * from './sync/api.js';
+
 export interface EngineApi {
   market: MarketApi;
   trading: TradingApi;
   vault: VaultApi;
+  backups: BackupApi;
 }

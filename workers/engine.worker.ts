@@ -15,6 +15,12 @@ import type { TradingListener } from './trading/api.js';
 import type { ConnectionTester, VaultListener } from './vault/api.js';
 import { VaultService } from './vault/vault-service.js';
 import { connectionFor } from './trading/live/account-connection.js';
+import { Dexie } from 'dexie';
+import { AutoBackup, touchesBackedUpTable } from './sync/auto-backup.js';
+import { BackupService } from './sync/backup-service.js';
+import { httpTransport } from './sync/backup-transport.js';
+import { deviceName } from './sync/device-name.js';
+import type { BackupListener } from './sync/api.js';
 import { testConnection as testAccountConnection } from './trading/live/connection-test.js';
 
 // The worker's edge: comlink lives here and in src/lib/engine, nowhere else.
@@ -45,9 +51,29 @@ const trading = new TradingService({
   live: { credentials: vault, accounts: () => vault.listAccounts(), origin: scope.location.origin },
   twins: new DexieTwinStore(db),
 });
+// Backups go to this origin's server; only one tab's engine runs the automatic ones (Web Locks).
+const backups = new BackupService({
+  db,
+  transport: httpTransport(scope.location.origin),
+  vault,
+  locks: scope.navigator.locks ?? null,
+  deviceName: deviceName(scope.navigator.userAgent),
+});
+const autoBackup = new AutoBackup(backups, () => scope.navigator.onLine, {
+  setInterval: (fn, ms) => setInterval(fn, ms),
+  clearInterval: (h) => clearInterval(h as ReturnType<typeof setInterval>),
+});
+Dexie.on('storagemutated', (parts) => {
+  if (touchesBackedUpTable(parts, db.name)) autoBackup.markDirty();
+});
+scope.addEventListener('online', () => void autoBackup.pass());
+autoBackup.start();
+
 // A lock drops the live connection at once; an unlock reconnects the account in use.
 vault.subscribe((event) => {
   if (event.type === 'status') trading.vaultChanged(event.status);
+  // The backup key is derived at unlock and kept (non-extractable) for automatic backups.
+  if (event.type === 'status' && event.status.state === 'unlocked') void backups.vaultUnlocked();
 });
 let tradingStarted: Promise<void> | null = null;
 
@@ -158,6 +184,21 @@ const api: EngineApi = {
     removeAccount: (id) => asData(() => vault.removeAccount(id)),
     subscribe: (listener: VaultListener) => asData(() => vault.subscribe((e) => void listener(e))),
     unsubscribe: (id) => asData(() => vault.unsubscribe(id)),
+  },
+  backups: {
+    status: () => asData(() => backups.status()),
+    configure: (settings) => asData(() => backups.configure(settings)),
+    backupNow: () => asData(() => backups.backupNow()),
+    cancel: () => asData(() => backups.cancel()),
+    versions: () => asData(() => backups.versions()),
+    verify: (id) => asData(() => backups.verify(id)),
+    previewRestore: (id) => asData(() => backups.previewRestore(id)),
+    restore: (id) => asData(() => backups.restore(id)),
+    deleteVersion: (id, withDependents) => asData(() => backups.deleteVersion(id, withDependents)),
+    keyOptions: () => asData(() => backups.keyOptions()),
+    unlockBackups: (secret) => asData(() => backups.unlockBackups(secret)),
+    subscribe: (listener: BackupListener) => asData(() => backups.subscribe((e) => void listener(e))),
+    unsubscribe: (id) => asData(() => backups.unsubscribe(id)),
   },
 };
 

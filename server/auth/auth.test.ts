@@ -5,6 +5,7 @@ import type { Db } from '../db/db.js';
 import { migrate } from '../db/migrate.js';
 import { openTestDb } from '../db/test-support.js';
 import { createMetrics } from '../metrics.js';
+import { createPgRateLimiter } from '../rate-limit/pg-rate-limiter.js';
 import { createSandbox, type Sandbox } from '../sandbox/index.js';
 import { ManualClock, silentLog } from '../sandbox/test-support.js';
 import { createAuth, type Auth } from './index.js';
@@ -83,7 +84,13 @@ describe('passkey auth through the app', () => {
     await migrate(db);
     const metrics = createMetrics();
     sandbox = createSandbox({ seed: 1, historyDays: 0, log: silentLog, metrics: metrics.registry });
-    auth = createAuth({ db, config, log: silentLog, now: () => clock.now() });
+    auth = createAuth({
+      db,
+      config,
+      log: silentLog,
+      rateLimiter: createPgRateLimiter(db, { now: () => clock.now() }),
+      now: () => clock.now(),
+    });
     // A stand-in for the relay: an owner-only route built from the exported middleware.
     const { Hono } = await import('hono');
     const relay = new Hono();
@@ -137,7 +144,12 @@ describe('passkey auth through the app', () => {
       version: 't',
       startedAt: 0,
       db,
-      auth: createAuth({ db, config: { ...config, origins: ['https://localhost'] }, log: silentLog }),
+      auth: createAuth({
+        db,
+        config: { ...config, origins: ['https://localhost'] },
+        log: silentLog,
+        rateLimiter: createPgRateLimiter(db),
+      }),
     });
     const a = new SoftAuthenticator({ origin: 'https://localhost', rpId: 'localhost' });
     const headers = { origin: 'https://localhost', 'content-type': 'application/json' };
@@ -429,10 +441,15 @@ describe('passkey auth through the app', () => {
   });
 
   it('rate-limits auth requests per address', async () => {
+    // The counters live in the database, shared with the app above: start this address from zero, on a
+    // window boundary so the minute cannot end halfway through.
+    await db.query('DELETE FROM rate_limits');
+    clock.t = (Math.floor(clock.t / 60_000) + 1) * 60_000;
     const limitedAuth = createAuth({
       db,
       config: { ...config, rateLimitPerMinute: 3 },
       log: silentLog,
+      rateLimiter: createPgRateLimiter(db, { now: () => clock.now() }),
       now: () => clock.now(),
     });
     const limitedApp = createApp({
@@ -451,6 +468,7 @@ describe('passkey auth through the app', () => {
     expect(statuses).toEqual([200, 200, 200, 429]);
     const refused = await b.call('POST', '/auth/sign-in/options', {});
     expect(refused.body.error.code).toBe('rate-limited');
+    expect(refused.body.error.message).toMatch(/Try again in 60 s/);
     clock.t += 60_000;
     expect((await b.call('POST', '/auth/sign-in/options', {})).status).toBe(200);
     // Other auth routes stay available to the limited address (they need an unguessable session token).

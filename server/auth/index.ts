@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import type { AuthConfig } from '../config.js';
 import type { Db } from '../db/db.js';
+import type { RateLimiter } from '../rate-limit/rate-limiter.js';
 import {
   registrationOptions,
   signInOptions,
@@ -47,6 +48,8 @@ export interface AuthDeps {
   db: Db;
   config: AuthConfig;
   log: Logger;
+  /** Counts requests to the public endpoints; shared through the database by every process. */
+  rateLimiter: RateLimiter;
   /** The clock for challenges, sessions and invites (tests move it forward). */
   now?: () => number;
 }
@@ -101,7 +104,11 @@ export function createAuth(deps: AuthDeps): Auth {
   });
   // The endpoints anyone can call are limited per address: they start ceremonies (a row each) and check
   // invite tokens. The others need a session token, which cannot be guessed.
-  const limited = rateLimit({ limit: config.rateLimitPerMinute, windowMs: 60_000, now });
+  const limited = rateLimit(deps.rateLimiter, {
+    bucket: 'auth',
+    limit: config.rateLimitPerMinute,
+    windowMs: 60_000,
+  });
   for (const path of ['/auth/register/*', '/auth/sign-in/*', '/auth/invites/inspect']) app.use(path, limited);
 
   // --- Registration (new owner, or a viewer with an invite) ---
@@ -237,12 +244,12 @@ export function createAuth(deps: AuthDeps): Auth {
 
   app.patch('/auth/passkeys/:id', signedIn, async (c) => {
     const body = await readBody(c, renamePasskeyBody);
-    await renamePasskey(db, c.var.session.userId, c.req.param('id'), body.name);
+    await renamePasskey(db, c.var.session.userId, idParam(c), body.name);
     return c.json({ renamed: true });
   });
 
   app.delete('/auth/passkeys/:id', signedIn, async (c) => {
-    await db.transaction((tx) => revokePasskey(tx, c.var.session.userId, c.req.param('id')));
+    await db.transaction((tx) => revokePasskey(tx, c.var.session.userId, idParam(c)));
     // Revoking the passkey this session signed in with ends this session too.
     const still = await resolveDetails(c);
     if (!still) clearSessionCookie(c);
@@ -262,7 +269,7 @@ export function createAuth(deps: AuthDeps): Auth {
   );
 
   app.delete('/auth/sessions/:id', signedIn, async (c) => {
-    const id = c.req.param('id');
+    const id = idParam(c);
     if (!(await endSession(db, c.var.session.userId, id))) {
       return errorResponse(c, 404, 'session-not-found', 'No active session with that id. Reload the list.');
     }
@@ -286,7 +293,7 @@ export function createAuth(deps: AuthDeps): Auth {
   );
 
   app.delete('/auth/invites/:id', ownerOnly, async (c) => {
-    if (!(await deleteInvite(db, c.var.session.workspaceId, c.req.param('id')))) {
+    if (!(await deleteInvite(db, c.var.session.workspaceId, idParam(c)))) {
       return errorResponse(
         c,
         404,
@@ -312,7 +319,7 @@ export function createAuth(deps: AuthDeps): Auth {
   );
 
   app.delete('/auth/viewers/:id', ownerOnly, async (c) => {
-    if (!(await removeViewer(db, c.var.session.workspaceId, c.req.param('id')))) {
+    if (!(await removeViewer(db, c.var.session.workspaceId, idParam(c)))) {
       return errorResponse(
         c,
         404,
@@ -360,6 +367,22 @@ export function createAuth(deps: AuthDeps): Auth {
 
 function publicUser(u: { id: string; displayName: string; workspaceId: string; createdAt: string }) {
   return { id: u.id, displayName: u.displayName, workspaceId: u.workspaceId, createdAt: u.createdAt };
+}
+
+/**
+ * The `:id` of a route. Every id is base64url (our random ids, passkey credential ids); anything else
+ * names nothing, and must not reach a query: PostgreSQL answers a NUL byte in text with an error.
+ */
+function idParam(c: Context): string {
+  const id = c.req.param('id') ?? '';
+  if (!/^[A-Za-z0-9_-]{1,16384}$/.test(id)) {
+    throw new AuthError(
+      404,
+      'not-found',
+      'Nothing has that id: ids are letters, digits, - and _. Reload the list.',
+    );
+  }
+  return id;
 }
 
 /** "Passkey on Chrome on Android", then "... (2)": names in a list must tell passkeys apart. */

@@ -28,7 +28,15 @@ export const registrationResponseSchema = z.object({
   response: z.looseObject({
     clientDataJSON: base64url,
     attestationObject: base64url,
-    transports: z.array(z.string().max(32)).max(10).optional(),
+    transports: z
+      .array(
+        z
+          .string()
+          .max(32)
+          .regex(/^[a-z0-9-]*$/, 'must be a transport name such as internal or usb'),
+      )
+      .max(10)
+      .optional(),
   }),
 });
 
@@ -46,16 +54,20 @@ export const authenticationResponseSchema = z.object({
   }),
 });
 
+// Names are shown in lists and stored as text, which cannot hold a NUL: control characters are refused.
+const noControlCharacters = /^[^\p{Cc}]*$/u;
 const displayName = z
   .string()
   .trim()
   .min(1, 'enter a name of 1 to 64 characters')
-  .max(64, 'use at most 64 characters');
+  .max(64, 'use at most 64 characters')
+  .regex(noControlCharacters, 'use letters, digits and punctuation, no control characters');
 const passkeyName = z
   .string()
   .trim()
   .min(1, 'enter a name of 1 to 64 characters')
-  .max(64, 'use at most 64 characters');
+  .max(64, 'use at most 64 characters')
+  .regex(noControlCharacters, 'use letters, digits and punctuation, no control characters');
 const token = z.string().min(20, 'is too short to be an invite token').max(100);
 
 export const registerOptionsBody = z.object({ displayName, inviteToken: token.optional() });

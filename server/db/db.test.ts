@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from './db.js';
 import { loadMigrations, migrate } from './migrate.js';
-import { openTestDb } from './test-support.js';
+import { openTestDb, testDatabaseUrl } from './test-support.js';
 
-// The same tests run on PGlite by default and on a real PostgreSQL when DATABASE_URL is set.
-describe(`database (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
+// The same tests run on PGlite (project "unit") and on a real PostgreSQL (project "postgres").
+describe(`database (${testDatabaseUrl() ? 'PostgreSQL' : 'PGlite'})`, () => {
   let db: Db;
   let cleanup: () => Promise<void>;
   beforeAll(async () => {
@@ -93,6 +93,30 @@ describe(`database (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () 
       expect(() => loadMigrations(dir)).toThrow(/001_description\.sql/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a database migrated by a newer Lyra and applies nothing', async () => {
+    const scratch = await openTestDb();
+    try {
+      const known = loadMigrations();
+      const newest = known.at(-1)!.version;
+      // This build knows all but its newest migration: the newest plays the part of a future one.
+      await migrate(scratch.db);
+      const older = known.slice(0, -1);
+      await expect(migrate(scratch.db, older)).rejects.toThrow(
+        `The database was migrated by a newer Lyra (version ${newest}, this build knows up to ${newest - 1}). ` +
+          'Run the newer Lyra, or restore a database backup from before the upgrade.',
+      );
+      // A gap below the newer version (a migration this build would apply) is left alone too.
+      await scratch.db.query('DELETE FROM schema_migrations WHERE version = 1');
+      await expect(migrate(scratch.db, older)).rejects.toThrow(/newer Lyra/);
+      const versions = await scratch.db.query<{ version: number }>(
+        'SELECT version FROM schema_migrations ORDER BY version',
+      );
+      expect(versions.map((v) => v.version)).not.toContain(1);
+    } finally {
+      await scratch.cleanup();
     }
   });
 

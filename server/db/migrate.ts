@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Db } from './db.js';
+import type { Db, Queryable } from './db.js';
 
 export interface Migration {
   version: number;
@@ -39,6 +39,7 @@ export function loadMigrations(dir = defaultDir): Migration[] {
  */
 export async function migrate(db: Db, migrations = loadMigrations()): Promise<number[]> {
   const applied: number[] = [];
+  const known = migrations.at(-1)?.version ?? 0;
   for (const m of migrations) {
     const didApply = await db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [migrationLockKey]);
@@ -49,6 +50,9 @@ export async function migrate(db: Db, migrations = loadMigrations()): Promise<nu
            applied_at timestamptz NOT NULL DEFAULT now()
          )`,
       );
+      // Checked before every step, under the lock: an older build must not write to a schema it does
+      // not know, even one a newer process migrated a moment ago.
+      await refuseNewerSchema(tx, known);
       const done = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);
       if (done.length > 0) return false;
       await tx.exec(m.sql);
@@ -58,4 +62,17 @@ export async function migrate(db: Db, migrations = loadMigrations()): Promise<nu
     if (didApply) applied.push(m.version);
   }
   return applied;
+}
+
+async function refuseNewerSchema(q: Queryable, known: number): Promise<void> {
+  const rows = await q.query<{ newest: number | null }>(
+    'SELECT max(version) AS newest FROM schema_migrations',
+  );
+  const newest = Number(rows[0]?.newest ?? 0);
+  if (newest > known) {
+    throw new Error(
+      `The database was migrated by a newer Lyra (version ${newest}, this build knows up to ${known}). ` +
+        'Run the newer Lyra, or restore a database backup from before the upgrade.',
+    );
+  }
 }

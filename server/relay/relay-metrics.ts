@@ -30,3 +30,24 @@ export function relayOutcomeCounter(registry: Registry | undefined): (outcome: R
     });
   return (outcome) => counter.inc({ outcome });
 }
+
+const bytesMetricName = 'lyra_relay_bytes_total';
+
+/** Body bytes carried each way: what ccxt sent to the exchange and what the exchange answered. */
+export function relayByteCounter(
+  registry: Registry | undefined,
+): (direction: 'to_exchange' | 'from_exchange', bytes: number) => void {
+  if (!registry) return () => undefined;
+  const existing = registry.getSingleMetric(bytesMetricName) as Counter<'direction'> | undefined;
+  const counter =
+    existing ??
+    new Counter({
+      name: bytesMetricName,
+      help: 'Relayed body bytes, to the exchange and back from it',
+      labelNames: ['direction'] as const,
+      registers: [registry],
+    });
+  return (direction, bytes) => {
+    if (bytes > 0) counter.inc({ direction }, bytes);
+  };
+}

@@ -3,11 +3,17 @@
  * records exactly what reached it, and the relay mounted the way the product server mounts it.
  */
 import { serve, type ServerType } from '@hono/node-server';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { Hono } from 'hono';
 import { pino, type Logger } from 'pino';
+import type { Db } from '../db/db.js';
+import { migrate } from '../db/migrate.js';
+import { openPgliteDb } from '../db/pglite-db.js';
+import { createPgRateLimiter, type PgRateLimiterOptions } from '../rate-limit/pg-rate-limiter.js';
+import type { RateLimiter } from '../rate-limit/rate-limiter.js';
 import { createRelay, type RelayDeps, type RelaySession } from './relay.js';
 
 export interface ReceivedRequest {
@@ -73,9 +79,27 @@ export interface RunningRelay {
   close(): Promise<void>;
 }
 
-export async function startRelayServer(deps: RelayDeps): Promise<RunningRelay> {
+let sharedDb: Promise<Db> | undefined;
+
+/**
+ * The production limiter on one in-memory database per test process, with keys namespaced per call:
+ * each relay a test starts gets its own budget, as it had with a fresh server.
+ */
+export async function relayTestLimiter(options: PgRateLimiterOptions = {}): Promise<RateLimiter> {
+  sharedDb ??= openPgliteDb().then(async (db) => {
+    await migrate(db);
+    return db;
+  });
+  const limiter = createPgRateLimiter(await sharedDb, options);
+  const namespace = randomBytes(8).toString('hex');
+  return { hit: (rule, key) => limiter.hit(rule, `${namespace}:${key}`) };
+}
+
+export type RelayServerDeps = Omit<RelayDeps, 'rateLimiter'> & { rateLimiter?: RateLimiter };
+
+export async function startRelayServer(deps: RelayServerDeps): Promise<RunningRelay> {
   const app = new Hono();
-  app.route('/relay', createRelay(deps));
+  app.route('/relay', createRelay({ ...deps, rateLimiter: deps.rateLimiter ?? (await relayTestLimiter()) }));
   const server: ServerType = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;

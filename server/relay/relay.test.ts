@@ -9,6 +9,7 @@ import type { RelayDeps, RelaySession } from './relay.js';
 import {
   capturingLog,
   ownerSession,
+  relayTestLimiter,
   startRecordingUpstream,
   startRelayServer,
   viewerSession,
@@ -317,14 +318,19 @@ describe('relay: limits', () => {
   it('caps the rate per session with 429 and Retry-After, leaving other sessions alone', async () => {
     let current = ownerSession;
     const { upstream, via } = await setUp({
-      deps: { rate: { perSecond: 1, burst: 2 }, resolveSession: async () => current },
+      deps: {
+        rate: { perSecond: 1, burst: 2 }, // 2 per 2 s window
+        resolveSession: async () => current,
+        // Half a second into a window, so the test never straddles two.
+        rateLimiter: await relayTestLimiter({ now: () => Date.UTC(2026, 0, 5, 12) + 500 }),
+      },
     });
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) statuses.push((await fetch(via('/api/v3/time'))).status);
     expect(statuses).toEqual([200, 200, 429]);
     const limited = await fetch(via('/api/v3/time'));
     expect(limited.status).toBe(429);
-    expect(limited.headers.get('retry-after')).toBe('1');
+    expect(limited.headers.get('retry-after')).toBe('2');
     expect(await errorOf(limited)).toMatchObject({ code: 'rate-limited', retryable: true });
     expect(upstream.received).toHaveLength(2);
 
@@ -449,5 +455,16 @@ describe('relay: logs and metrics', () => {
     expect(text).toContain('lyra_relay_requests_total{outcome="host-not-allowed"} 1');
     expect(text).not.toContain('evil.example');
     expect(text).not.toContain('127.0.0.1');
+  });
+
+  it('counts the body bytes carried to the exchange and back', async () => {
+    const registry = new Registry();
+    const { via } = await setUp({ deps: { metrics: registry } });
+    await fetch(via('/api/v3/order'), { method: 'POST', body: 'x'.repeat(100) });
+    await fetch(via('/api/v3/time'));
+    const text = await registry.metrics();
+    expect(text).toContain('lyra_relay_bytes_total{direction="to_exchange"} 100');
+    // The recording upstream answers {"ok":true} (11 bytes) each time.
+    expect(text).toContain('lyra_relay_bytes_total{direction="from_exchange"} 22');
   });
 });

@@ -2,10 +2,11 @@ import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { RateLimiter } from '../rate-limit/rate-limiter.js';
 import type { RelayAllowlist } from './allowlist.js';
 import { readCappedBody } from './read-capped-body.js';
 import { requestHeadersForExchange, responseHeadersForClient } from './relay-headers.js';
-import { relayOutcomeCounter, type RelayOutcome } from './relay-metrics.js';
+import { relayByteCounter, relayOutcomeCounter, type RelayOutcome } from './relay-metrics.js';
 import { mountPrefixOf, readRelayTarget } from './relay-target.js';
 import { createSessionRateLimiter, type RateLimit } from './session-rate-limiter.js';
 
@@ -23,6 +24,9 @@ export interface RelayDeps {
   /** Injectable for tests only. */
   fetch?: typeof fetch;
   maxBodyBytes?: number;
+  /** The shared (PostgreSQL) limiter the per-session budget is counted in. */
+  rateLimiter: RateLimiter;
+  /** Default 10 per second with bursts of 20. */
   rate?: RateLimit;
   timeoutMs?: number;
   metrics?: Registry;
@@ -40,8 +44,9 @@ export function createRelay(deps: RelayDeps): Hono {
   const maxBodyBytes = deps.maxBodyBytes ?? 64 * 1024;
   const timeoutMs = deps.timeoutMs ?? 15_000;
   const upstreamFetch = deps.fetch ?? fetch;
-  const limiter = createSessionRateLimiter(deps.rate ?? { perSecond: 10, burst: 20 });
+  const limiter = createSessionRateLimiter(deps.rateLimiter, deps.rate ?? { perSecond: 10, burst: 20 });
   const count = relayOutcomeCounter(deps.metrics);
+  const countBytes = relayByteCounter(deps.metrics);
   const log = deps.log;
   const relay = new Hono();
 
@@ -82,7 +87,7 @@ export function createRelay(deps: RelayDeps): Hono {
     if (!relayedMethods.has(method))
       return refuse('method-not-allowed', 405, `The relay does not forward ${method} requests.`);
 
-    const rate = limiter.take(session.sessionId);
+    const rate = await limiter.take(session.sessionId);
     if (!rate.allowed) {
       c.header('retry-after', String(rate.retryAfterSeconds));
       return refuse(
@@ -145,6 +150,8 @@ export function createRelay(deps: RelayDeps): Hono {
       }
       // Read whole, inside the timeout: a stalled body is as unreachable as a stalled connection.
       const bytes = await upstream.arrayBuffer();
+      countBytes('to_exchange', body?.byteLength ?? 0);
+      countBytes('from_exchange', bytes.byteLength);
       const noBody = method === 'HEAD' || upstream.status === 204 || upstream.status === 205;
       const response = new Response(noBody ? null : bytes, {
         status: upstream.status,

@@ -1,60 +1,31 @@
+import type { RateDecision, RateLimiter, RateRule } from '../rate-limit/rate-limiter.js';
+
 export interface RateLimit {
+  /** The sustained rate a session may send at. */
   perSecond: number;
+  /** How many requests a session may send at once. */
   burst: number;
 }
 
-export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
-
 export interface SessionRateLimiter {
-  take(sessionId: string): RateDecision;
+  take(sessionId: string): Promise<RateDecision>;
 }
 
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
+/**
+ * The relay's budget as a fixed window in the shared limiter: `burst` requests per window of
+ * burst / perSecond seconds (at least 1 s), which averages to `perSecond` and lets a burst through at
+ * once, as ccxt sends them when it loads markets and balances together. Counted in PostgreSQL, so the
+ * budget holds across every server process a session's requests land on.
+ */
+export function relayRateRule(limit: RateLimit): RateRule {
+  if (!(limit.perSecond > 0) || !(Number.isInteger(limit.burst) && limit.burst >= 1))
+    throw new Error('Relay rate limit needs perSecond > 0 and a whole burst >= 1');
+  const windowMs = Math.max(1000, Math.round((limit.burst / limit.perSecond) * 1000));
+  return { bucket: 'relay', limit: limit.burst, windowMs };
 }
 
-// Buckets that have refilled hold no information; past this many sessions they are dropped.
-const sweepAbove = 10_000;
-
-/** A token bucket per session: `burst` requests at once, refilled at `perSecond`. */
-export function createSessionRateLimiter(
-  limit: RateLimit,
-  nowMs: () => number = () => performance.now(),
-): SessionRateLimiter {
-  if (!(limit.perSecond > 0) || !(limit.burst >= 1))
-    throw new Error('Relay rate limit needs perSecond > 0 and burst >= 1');
-  const buckets = new Map<string, Bucket>();
-
-  const refill = (bucket: Bucket, now: number): void => {
-    const elapsedSeconds = Math.max(0, now - bucket.updatedAt) / 1000;
-    bucket.tokens = Math.min(limit.burst, bucket.tokens + elapsedSeconds * limit.perSecond);
-    bucket.updatedAt = now;
-  };
-
-  const sweep = (now: number): void => {
-    for (const [id, bucket] of buckets) {
-      refill(bucket, now);
-      if (bucket.tokens >= limit.burst) buckets.delete(id);
-    }
-  };
-
-  return {
-    take(sessionId) {
-      const now = nowMs();
-      let bucket = buckets.get(sessionId);
-      if (!bucket) {
-        if (buckets.size >= sweepAbove) sweep(now);
-        bucket = { tokens: limit.burst, updatedAt: now };
-        buckets.set(sessionId, bucket);
-      }
-      refill(bucket, now);
-      if (bucket.tokens >= 1) {
-        bucket.tokens -= 1;
-        return { allowed: true };
-      }
-      const retryAfterSeconds = Math.max(1, Math.ceil((1 - bucket.tokens) / limit.perSecond));
-      return { allowed: false, retryAfterSeconds };
-    },
-  };
+/** One budget per session, in the shared limiter under the bucket 'relay'. */
+export function createSessionRateLimiter(limiter: RateLimiter, limit: RateLimit): SessionRateLimiter {
+  const rule = relayRateRule(limit);
+  return { take: (sessionId) => limiter.hit(rule, sessionId) };
 }

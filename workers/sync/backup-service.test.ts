@@ -304,6 +304,32 @@ describe('keys', () => {
     expect((await fresh.backups.backupNow()).skipped).toBe(false);
   });
 
+  it('opens the backups on a new device with a passkey added to the vault (its PRF output)', async () => {
+    const a = device(server);
+    await seed(a, 3);
+    const prf = crypto.getRandomValues(new Uint8Array(32));
+    await a.vault.addPasskey({
+      proof: { kind: 'passphrase', passphrase: 'correct horse battery staple' },
+      credentialId: 'Y3JlZGVudGlhbC0x',
+      prfSalt: 'c2FsdC1zYWx0LXNhbHQtc2FsdC0x',
+      prfOutput: prf.slice(),
+      label: 'Phone',
+    });
+    const made = await a.backups.backupNow();
+    const b = device(server);
+    const options = await b.backups.keyOptions();
+    expect(options.passkeys.map((p) => [p.credentialId, p.label])).toEqual([['Y3JlZGVudGlhbC0x', 'Phone']]);
+    const wrong = await b.backups
+      .unlockBackups({ kind: 'passkey', credentialId: 'Y3JlZGVudGlhbC0x', prfOutput: new Uint8Array(32) })
+      .catch((e: EngineFailure) => e.error);
+    expect(wrong).toMatchObject({ code: 'backup-wrong-secret' });
+    const given = prf.slice();
+    await b.backups.unlockBackups({ kind: 'passkey', credentialId: 'Y3JlZGVudGlhbC0x', prfOutput: given });
+    // The PRF bytes are zeroed once used.
+    expect(given.every((x) => x === 0)).toBe(true);
+    expect((await b.backups.versions()).versions[0]).toMatchObject({ id: made.versionId, readable: true });
+  });
+
   it('refuses a recovery key from another vault with a plain message', async () => {
     const a = device(server);
     await seed(a, 3);

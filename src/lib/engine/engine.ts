@@ -1,5 +1,7 @@
 import * as Comlink from 'comlink';
 import type {
+  BackupApi,
+  BackupListener,
   EngineError,
   ExchangeConfig,
   MarketApi,
@@ -35,6 +37,10 @@ export interface Engine {
   vault: Omit<VaultApi, 'subscribe' | 'unsubscribe'> & {
     subscribe(listener: VaultListener): Promise<() => void>;
   };
+  /** Encrypted backups. Like the vault, a passkey's PRF bytes are transferred on unlock. */
+  backups: Omit<BackupApi, 'subscribe' | 'unsubscribe'> & {
+    subscribe(listener: BackupListener): Promise<() => void>;
+  };
 }
 
 /** Moves a secret's bytes to the worker; afterwards the page's copy is an empty, detached buffer. */
@@ -66,11 +72,14 @@ export function engine(): Engine {
     type: 'module',
     name: 'lyra-engine',
   });
-  const remote = Comlink.wrap<{ market: MarketApi; trading: TradingApi; vault: VaultApi }>(worker);
+  const remote = Comlink.wrap<{ market: MarketApi; trading: TradingApi; vault: VaultApi; backups: BackupApi }>(
+    worker,
+  );
   // Comlink proxies nested property paths at runtime; its types only model them for proxy-marked values.
   const market = remote.market as unknown as Comlink.Remote<MarketApi>;
   const t = remote.trading as unknown as Comlink.Remote<TradingApi>;
   const v = remote.vault as unknown as Comlink.Remote<VaultApi>;
+  const b = remote.backups as unknown as Comlink.Remote<BackupApi>;
   instance = {
     market: {
       start: (exchange) => market.start(exchange),
@@ -134,6 +143,23 @@ export function engine(): Engine {
       listAccounts: () => v.listAccounts(),
       renameAccount: (id, label) => v.renameAccount(id, label),
       removeAccount: (id) => v.removeAccount(id),
+    },
+    backups: {
+      async subscribe(listener) {
+        const id = await b.subscribe(Comlink.proxy(listener));
+        return () => void b.unsubscribe(id);
+      },
+      status: () => b.status(),
+      configure: (settings) => b.configure(settings),
+      backupNow: () => b.backupNow(),
+      cancel: () => b.cancel(),
+      versions: () => b.versions(),
+      verify: (id) => b.verify(id),
+      previewRestore: (id) => b.previewRestore(id),
+      restore: (id) => b.restore(id),
+      deleteVersion: (id, withDependents) => b.deleteVersion(id, withDependents),
+      keyOptions: () => b.keyOptions(),
+      unlockBackups: (secret) => b.unlockBackups(transferSecret(secret)),
     },
   };
   return instance;

@@ -6,6 +6,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
 import { createRelay, createRelayAllowlist } from '../../../server/relay/index.js';
+import { relayTestLimiter } from '../../../server/relay/relay-test-support.js';
 import type { Sandbox } from '../../../server/sandbox/index.js';
 import { silentLog } from '../../../server/sandbox/test-support.js';
 
@@ -16,6 +17,7 @@ export interface Harness {
 }
 
 export async function startProduct(sandbox: Sandbox): Promise<Harness> {
+  const rateLimiter = await relayTestLimiter();
   const app = new Hono();
   const server: ServerType = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   server.on('upgrade', (req, socket, head) => {
@@ -45,6 +47,7 @@ export async function startProduct(sandbox: Sandbox): Promise<Harness> {
       resolveSession: async () => ({ sessionId: 's1', userId: 'u1', workspaceId: 'w1', role: 'owner' }),
       allowlist: createRelayAllowlist({ exchanges: [], sandboxOrigin: url }),
       log: silentLog,
+      rateLimiter,
     }),
   );
   app.route('/', sandbox.routes);
