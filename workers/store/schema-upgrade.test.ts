@@ -125,7 +125,9 @@ describe('schema upgrade from version 1', () => {
 
     // The physical database has every store of every version.
     const stores = [...db.backendDB().objectStoreNames].sort();
-    expect(stores).toEqual([...v1Tables, ...tradingTables, ...vaultTables, ...twinTables, ...syncTables].sort());
+    expect(stores).toEqual(
+      [...v1Tables, ...tradingTables, ...vaultTables, ...twinTables, ...syncTables].sort(),
+    );
 
     // Old rows survived, byte for byte.
     expect(await db.markets.count()).toBe(2);
