@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/db.js';
 import { migrate } from '../db/migrate.js';
-import { openTestDb } from '../db/test-support.js';
+import { openTestDb, testDatabaseUrl } from '../db/test-support.js';
 import {
   addUser,
   buildApp,
@@ -17,8 +17,8 @@ import {
 const day = 86_400_000;
 let userSeq = 0;
 
-// The same tests run on PGlite by default and on a real PostgreSQL when DATABASE_URL is set.
-describe(`encrypted backup store (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
+// The same tests run on PGlite (project unit) and on a real PostgreSQL (project postgres).
+describe(`encrypted backup store (${testDatabaseUrl() ? 'PostgreSQL' : 'PGlite'})`, () => {
   let db: Db;
   let cleanup: () => Promise<void>;
   let t: TestBackups;

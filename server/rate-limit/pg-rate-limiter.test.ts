@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/db.js';
 import { migrate } from '../db/migrate.js';
-import { openTestDb } from '../db/test-support.js';
+import { openTestDb, testDatabaseUrl } from '../db/test-support.js';
 import { createPgRateLimiter } from './pg-rate-limiter.js';
 import type { RateRule } from './rate-limiter.js';
 
-describe(`PostgreSQL rate limiter (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
+describe(`PostgreSQL rate limiter (${testDatabaseUrl() ? 'PostgreSQL' : 'PGlite'})`, () => {
   let db: Db;
   let cleanup: () => Promise<void>;
   let t = Date.UTC(2026, 0, 5, 12);
