@@ -8,17 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
-import { createApp } from './app.js';
-import { createAuth } from './auth/index.js';
+import { assembleApp } from './assemble-app.js';
 import { SoftAuthenticator } from './auth/test-support.js';
-import { createBackups } from './backups/index.js';
 import { loadConfig } from './config.js';
 import type { Db } from './db/db.js';
 import { migrate } from './db/migrate.js';
 import { openTestDb } from './db/test-support.js';
 import { createMetrics, type ServerMetrics } from './metrics.js';
-import { createPgRateLimiter } from './rate-limit/pg-rate-limiter.js';
-import { createRelay, createRelayAllowlist } from './relay/index.js';
 import { createSandbox, type Sandbox } from './sandbox/index.js';
 
 export const testOrigin = 'http://localhost:3000';
@@ -49,43 +45,21 @@ export async function startFullTestApp(options: FullTestAppOptions): Promise<Ful
   writeFileSync(join(staticDir, '200.html'), '<p>spa</p>');
 
   const metrics = createMetrics();
-  const rateLimiter = createPgRateLimiter(db);
-  const auth = createAuth({ db, config: config.auth, log: log.child({ module: 'auth' }), rateLimiter });
   const sandbox = createSandbox({
     seed: 1,
     historyDays: 0,
     log: log.child({ module: 'sandbox' }),
     metrics: metrics.registry,
   });
-  const relay = createRelay({
-    resolveSession: auth.resolveSession,
-    allowlist: createRelayAllowlist({ exchanges: ['binance'], sandboxOrigin: testOrigin }),
-    log: log.child({ module: 'relay' }),
-    metrics: metrics.registry,
-    rateLimiter,
-    fetch: options.relayFetch ?? (async () => Response.json({ ok: true })),
-  });
-  const backups = createBackups({
+  const app = assembleApp({
     db,
-    requireOwner: auth.requireSession({ role: 'owner' }),
-    limiter: rateLimiter,
-    config: { ...config.backups, maxChunkBytes: 64 * 1024 },
-    log: log.child({ module: 'backups' }),
-    metrics: metrics.registry,
-  });
-  const app = createApp({
-    log: log.child({ module: 'http' }),
+    config: { ...config, staticDir, backups: { ...config.backups, maxChunkBytes: 64 * 1024 } },
+    log,
     metrics,
     sandbox,
-    staticDir,
     version: 'test',
     startedAt: Date.now(),
-    db,
-    auth,
-    extraRoutes: [
-      { path: '/relay', routes: relay },
-      { path: '/', routes: backups },
-    ],
+    relayFetch: options.relayFetch ?? (async () => Response.json({ ok: true })),
   });
 
   const signUp = async (displayName = 'Owner'): Promise<string> => {

@@ -1,17 +1,13 @@
 import { serve } from '@hono/node-server';
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { createApp } from './app.js';
-import { createAuth } from './auth/index.js';
-import { createBackups } from './backups/index.js';
+import { assembleApp } from './assemble-app.js';
 import { buildIfMissing } from './build-if-missing.js';
 import { ConfigError, loadConfig } from './config.js';
 import { migrate } from './db/migrate.js';
 import { openDb } from './db/open-db.js';
 import { createLogger } from './log.js';
 import { createMetrics } from './metrics.js';
-import { createPgRateLimiter } from './rate-limit/pg-rate-limiter.js';
-import { createRelay, createRelayAllowlist } from './relay/index.js';
 import { createSandbox } from './sandbox/index.js';
 
 function packageVersion(): string {
@@ -39,10 +35,6 @@ async function main(): Promise<void> {
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const applied = await migrate(db);
   if (applied.length > 0) log.info({ migrations: applied, database: db.kind }, 'database migrated');
-  // Rate limits count in the database, so they hold across every process sharing it.
-  const rateLimiter = createPgRateLimiter(db);
-  const auth = createAuth({ db, config: config.auth, log: log.child({ module: 'auth' }), rateLimiter });
-
   const metrics = createMetrics();
   const sandbox = createSandbox({
     seed: config.sandboxSeed,
@@ -51,42 +43,14 @@ async function main(): Promise<void> {
     metrics: metrics.registry,
     accountsFile: config.sandboxAccountsFile,
   });
-  // The relay forwards ccxt's signed requests for signed-in owners. The sandbox is served from our own
-  // origin, the one plain-http target it accepts.
-  const relay = createRelay({
-    resolveSession: auth.resolveSession,
-    allowlist: createRelayAllowlist({
-      exchanges: config.relay.exchanges,
-      extraHosts: config.relay.extraHosts,
-      sandboxOrigin: config.auth.origins[0],
-    }),
-    log: log.child({ module: 'relay' }),
-    metrics: metrics.registry,
-    rateLimiter,
-  });
-  // End-to-end-encrypted backups: ciphertext in, ciphertext out, for the signed-in owner.
-  const backups = createBackups({
+  const app = assembleApp({
     db,
-    requireOwner: auth.requireSession({ role: 'owner' }),
-    limiter: rateLimiter,
-    config: config.backups,
-    log: log.child({ module: 'backups' }),
-    metrics: metrics.registry,
-  });
-  const app = createApp({
-    log: log.child({ module: 'http' }),
+    config,
+    log,
     metrics,
     sandbox,
-    staticDir: config.staticDir,
     version: packageVersion(),
     startedAt: Date.now(),
-    db,
-    auth,
-    extraRoutes: [
-      { path: '/relay', routes: relay },
-      { path: '/', routes: backups },
-    ],
-    trustProxy: config.trustProxy,
   });
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FrameParser, Op, frameHead, headerFrame, readHeader, rowHash, type Frame } from './backup-format.js';
 import { CodecError, encodeValue } from './value-codec.js';
+import { concatBytes } from './concat-bytes.js';
 
 interface PlainFrame {
   op: number;
@@ -23,13 +24,7 @@ function encodeFrames(frames: PlainFrame[]): Uint8Array {
     bytes.set(f.payload, 7);
     parts.push(bytes);
   }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** Feeds `bytes` in pieces cut at `cuts`, reusing one scratch buffer per piece as a network reader would. */

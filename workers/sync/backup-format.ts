@@ -1,3 +1,4 @@
+import { concatBytes } from './concat-bytes.js';
 import { CodecError, decodeValue, encodeValue } from './value-codec.js';
 
 /**
@@ -48,7 +49,7 @@ export class FrameParser {
   private pending: Uint8Array = new Uint8Array(0);
 
   *push(bytes: Uint8Array): Generator<Frame> {
-    let buf = this.pending.length ? concat(this.pending, bytes) : bytes;
+    let buf = this.pending.length ? concatBytes([this.pending, bytes]) : bytes;
     let at = 0;
     while (buf.length - at >= FRAME_HEAD) {
       const view = new DataView(buf.buffer, buf.byteOffset + at, FRAME_HEAD);
@@ -68,13 +69,6 @@ export class FrameParser {
   end(): void {
     if (this.pending.length) throw new CodecError('The backup ends in the middle of a record.');
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 export function readHeader(frame: Frame): BackupHeader {

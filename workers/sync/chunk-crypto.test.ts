@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { EngineFailure } from '../shared/errors.js';
 import { openChunk, openManifest, sealChunk, sealManifest } from './chunk-crypto.js';
 import { openStream, sealStream, type SealedChunk } from './pipeline.js';
+import { concatBytes } from './concat-bytes.js';
 
 const newKey = () =>
   crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, [
@@ -146,17 +147,7 @@ async function open(
     onChunk,
     opts.signal,
   );
-  return concat(parts);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** Segments of mixed compressibility: random bytes, runs and text. */
@@ -178,7 +169,7 @@ describe('sealStream / openStream', () => {
           for (const c of chunks.slice(0, -1)) expect(c.length).toBe(12 + chunkBytes + 16);
           expect(chunks.at(-1)!.length).toBeGreaterThan(28);
           expect(chunks.at(-1)!.length).toBeLessThanOrEqual(12 + chunkBytes + 16);
-          expect([...(await open(chunks))]).toEqual([...concat(segments)]);
+          expect([...(await open(chunks))]).toEqual([...concatBytes(segments)]);
         }),
         { numRuns: chunkBytes === 64 ? 40 : 20 },
       );

@@ -10,6 +10,7 @@ import { backedUpTables, notBackedUp } from './backup-tables.js';
 import { readBackedUpTables } from './read-tables.js';
 import { snapshotSegments, type SnapshotResult } from './snapshot.js';
 import { device, seed, startServer, type Device, type TestServer } from './test-backups.js';
+import { concatBytes } from './concat-bytes.js';
 
 /**
  * The server stores only ciphertext: what it keeps of a backup is indistinguishable from random to it.
@@ -17,16 +18,6 @@ import { device, seed, startServer, type Device, type TestServer } from './test-
  */
 
 const enc = new TextEncoder();
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function contains(haystack: Uint8Array, needle: Uint8Array): boolean {
   return Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength).indexOf(needle) >= 0;
@@ -102,7 +93,7 @@ beforeAll(async () => {
   ({ recoveryKey } = await seed(a, 200));
   // The plaintext a full backup seals (the control for every detector).
   const result: SnapshotResult = { index: {}, stats: {}, plainBytes: 0, rowsDone: 0 };
-  plaintext = concat([...snapshotSegments(await readBackedUpTables(a.db), null, result)]);
+  plaintext = concatBytes([...snapshotSegments(await readBackedUpTables(a.db), null, result)]);
   const full = await a.backups.backupNow();
   server.clock.now += 60_000;
   await a.db.orders.update('ord00004', { status: 'cancelled' });
@@ -162,7 +153,7 @@ describe('the server stores only ciphertext', () => {
       expect([...m.subarray(0, 3)]).not.toEqual([0x1f, 0x8b, 0x08]);
     }
 
-    const all = concat([...chunks.map((c) => c.bytes), ...manifests]);
+    const all = concatBytes([...chunks.map((c) => c.bytes), ...manifests]);
     expect(all.length).toBeGreaterThanOrEqual(64 * 1024);
     expect(leaks(all)).toEqual([]);
     expect(chiSquare(all)).toBeLessThan(CHI2_255_P1E6);
@@ -255,7 +246,7 @@ describe('the server stores only ciphertext', () => {
       enc.encode(Buffer.from(keyBytes).toString('base64')),
       enc.encode(Buffer.from(keyBytes).toString('hex')),
     ];
-    const stored = concat([raw, ...(await storedChunks()).map((c) => c.bytes)]);
+    const stored = concatBytes([raw, ...(await storedChunks()).map((c) => c.bytes)]);
     for (const f of forms) expect(contains(stored, f)).toBe(false);
   });
 });

@@ -72,9 +72,12 @@ export function engine(): Engine {
     type: 'module',
     name: 'lyra-engine',
   });
-  const remote = Comlink.wrap<{ market: MarketApi; trading: TradingApi; vault: VaultApi; backups: BackupApi }>(
-    worker,
-  );
+  const remote = Comlink.wrap<{
+    market: MarketApi;
+    trading: TradingApi;
+    vault: VaultApi;
+    backups: BackupApi;
+  }>(worker);
   // Comlink proxies nested property paths at runtime; its types only model them for proxy-marked values.
   const market = remote.market as unknown as Comlink.Remote<MarketApi>;
   const t = remote.trading as unknown as Comlink.Remote<TradingApi>;
