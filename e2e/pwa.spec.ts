@@ -119,7 +119,8 @@ test.describe('Updates', () => {
           await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
           return prompt.isVisible();
         },
-        { timeout: 90_000, intervals: [2_000, 5_000] },
+        // Installing the new version precaches the whole app (workers included): minutes on a loaded machine.
+        { timeout: 150_000, intervals: [2_000, 5_000] },
       )
       .toBe(true);
     await expect(prompt).toContainText('A new version of Lyra is ready');
