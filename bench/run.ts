@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { benchBackupThroughput } from './backup-throughput.js';
 import { benchBookUpdates } from './book-updates.js';
 import { benchPaperMatching } from './paper-matching.js';
 import { benchRiskGate } from './risk-gate.js';
@@ -20,6 +21,13 @@ const results = [
   benchRiskGate({ orders: quick ? 20_000 : 200_000, seed: 7 }),
   // Paper fills walking a 1,000-level book; the peer restores its book after each order (untimed but slow).
   benchPaperMatching({ orders: quick ? 300 : 3_000, levels: 1000, rounds: quick ? 1 : 3, seed: 7 }),
+  // Full backup and restore of 1 M candles and 100 k fills, against dexie-export-import's export and import.
+  await benchBackupThroughput({
+    candles: quick ? 100_000 : 1_000_000,
+    fills: quick ? 10_000 : 100_000,
+    rounds: 3,
+    seed: 7,
+  }),
 ];
 const report = {
   when: new Date().toISOString(),

@@ -9,6 +9,8 @@ import type { ChainState } from './sync-store.js';
 import { syncStateKeys } from './sync-store.js';
 import { decodeValue } from './value-codec.js';
 
+const WRITE_SLICE = 10_000;
+
 /**
  * Replaces every backed-up table with a version's rows in one IndexedDB transaction: if anything
  * fails, IndexedDB rolls all of it back and the device keeps what it had. Rows are decoded before the
@@ -48,7 +50,11 @@ export async function writeRestore(
     for (const [i, name] of backedUpTables.entries()) {
       const table = db.table(name);
       await table.clear();
-      await table.bulkAdd(decoded.get(name)!);
+      // Added in slices: one huge request list is slow in some IndexedDB implementations, and it is
+      // still one transaction, so all or nothing.
+      const rows = decoded.get(name)!;
+      for (let at = 0; at < rows.length; at += WRITE_SLICE)
+        await table.bulkAdd(rows.slice(at, at + WRITE_SLICE));
       progress({ op: 'restore', phase: 'writing', done: i + 1, total, versionId });
     }
     await db.syncState.put({ key: syncStateKeys.CHAIN, value: chain });
