@@ -290,6 +290,51 @@ describe('uploads that stop part-way', () => {
   });
 });
 
+/** Web Locks as one process sees them: a held name makes ifAvailable callers get null. */
+class FakeLocks {
+  readonly held = new Set<string>();
+  readonly requests: Array<{ name: string; ifAvailable: boolean }> = [];
+  async request(name: string, a: unknown, b?: unknown): Promise<unknown> {
+    const options = (typeof a === 'function' ? {} : a) as { ifAvailable?: boolean };
+    const callback = (typeof a === 'function' ? a : b) as (lock: { name: string } | null) => unknown;
+    this.requests.push({ name, ifAvailable: options.ifAvailable === true });
+    if (this.held.has(name)) {
+      if (options.ifAvailable) return callback(null);
+      throw new Error('this fake does not queue');
+    }
+    this.held.add(name);
+    try {
+      return await callback({ name });
+    } finally {
+      this.held.delete(name);
+    }
+  }
+}
+
+describe('automatic backups', () => {
+  it('run when something changed, skip while another tab holds the backup lock, and back up by hand under it too', async () => {
+    const locks = new FakeLocks();
+    const a = device(server, { locks: locks as unknown as LockManager });
+    await seed(a, 5);
+    locks.held.add('lyra-backup');
+    expect(await a.backups.autoBackup(true, true)).toBe('skipped');
+    expect((await a.backups.versions()).versions).toHaveLength(0);
+    locks.held.delete('lyra-backup');
+    expect(await a.backups.autoBackup(false, true)).toBe('skipped');
+    expect(await a.backups.autoBackup(true, false)).toBe('skipped');
+    expect(await a.backups.autoBackup(true, true)).toBe('ran');
+    expect((await a.backups.versions()).versions).toHaveLength(1);
+    // Not due again until the interval has passed, even with changes.
+    expect(await a.backups.autoBackup(true, true)).toBe('skipped');
+    await a.backups.configure({ auto: false });
+    expect(await a.backups.autoBackup(true, true)).toBe('skipped');
+    await a.db.settings.put({ key: 'theme', value: 'light' });
+    await a.backups.backupNow();
+    expect(locks.requests.at(-1)).toEqual({ name: 'lyra-backup', ifAvailable: false });
+    expect((await a.backups.versions()).versions).toHaveLength(2);
+  });
+});
+
 describe('keys', () => {
   it('needs the vault, then an unlock once; after that backs up while the vault is locked', async () => {
     const a = device(server);

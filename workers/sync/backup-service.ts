@@ -54,6 +54,8 @@ export const DEFAULT_SETTINGS: Omit<BackupSettings, 'device'> = {
   fullEvery: 10,
 };
 
+const BACKUP_LOCK = 'lyra-backup';
+
 interface Running {
   op: BackupOp;
   abort: AbortController;
@@ -149,7 +151,17 @@ export class BackupService implements BackupApi {
 
   // --- backing up --------------------------------------------------------------------------------
 
+  /**
+   * Makes a backup now. Tabs take turns (Web Locks): two engines sealing at once would each clear the
+   * other's outbox.
+   */
   backupNow(): Promise<{ versionId: string | null; skipped: boolean }> {
+    const locks = this.deps.locks;
+    if (!locks) return this.runBackup();
+    return locks.request(BACKUP_LOCK, () => this.runBackup());
+  }
+
+  private runBackup(): Promise<{ versionId: string | null; skipped: boolean }> {
     return this.exclusive('backup', async (signal) => {
       const upload = (pending: NonNullable<Awaited<ReturnType<SyncStore['pending']>>>) =>
         uploadVersion({
@@ -198,12 +210,12 @@ export class BackupService implements BackupApi {
     if ((await this.keyState()) !== 'ready') return 'skipped';
     const run = async (): Promise<'ran'> => {
       // Failures are in the status (lastError) for the UI; the next pass tries again.
-      await this.backupNow().catch(() => undefined);
+      await this.runBackup().catch(() => undefined);
       return 'ran';
     };
     const locks = this.deps.locks;
     if (!locks) return run();
-    return locks.request('lyra-backup', { ifAvailable: true }, (lock) => (lock ? run() : 'skipped'));
+    return locks.request(BACKUP_LOCK, { ifAvailable: true }, (lock) => (lock ? run() : 'skipped'));
   }
 
   /** The engine calls this when the vault unlocks: the backup key is kept from then on. */
