@@ -3,8 +3,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Hono, type MiddlewareHandler } from 'hono';
 import pino from 'pino';
 import { Registry } from 'prom-client';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { SessionEnv } from '../auth/session.js';
 import type { Db } from '../db/db.js';
+import { migrate } from '../db/migrate.js';
+import { openTestDb } from '../db/test-support.js';
 import type { RateDecision, RateLimiter, RateRule } from '../rate-limit/rate-limiter.js';
 import { createBackups, type BackupConfig } from './index.js';
 
@@ -152,4 +155,52 @@ export async function expectStatus(res: Response | Promise<Response>, status: nu
   const r = await res;
   if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${await r.text()}`);
   return r;
+}
+
+export const json = async <T = Record<string, unknown>>(r: Response | Promise<Response>) =>
+  (await (await r).json()) as T;
+
+export const errorCode = async (r: Response | Promise<Response>) =>
+  (await json<{ error: { code: string; message: string } }>(r)).error.code;
+
+/** One counter or gauge from the app's registry, 0 when absent. */
+export async function metricValue(t: TestBackups, name: string, labels = ''): Promise<number> {
+  const text = await t.metrics.metrics();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `));
+  return line ? Number(line.split(' ')[1]) : 0;
+}
+
+export interface BackupStoreSuite {
+  db: Db;
+  /** The app of the current test; a test may replace it (another config) with `buildApp`. */
+  t: TestBackups;
+  /** Signed in as a fresh owner per test. */
+  me: Client;
+  /** Another owner, fresh per test. */
+  other: Client;
+}
+
+let userSeq = 0;
+
+/** Registers the hooks of a backup-store suite: one migrated database, a fresh app and two owners per test. */
+export function useBackupStore(): BackupStoreSuite {
+  const s = {} as BackupStoreSuite;
+  let cleanup: () => Promise<void> = async () => undefined;
+  beforeAll(async () => {
+    const opened = await openTestDb();
+    s.db = opened.db;
+    cleanup = opened.cleanup;
+    await migrate(s.db);
+  });
+  afterAll(() => cleanup());
+  beforeEach(async () => {
+    s.t = buildApp(s.db);
+    const a = `alice-${++userSeq}`;
+    const b = `bob-${userSeq}`;
+    await addUser(s.db, a);
+    await addUser(s.db, b);
+    s.me = new Client(s.t.app, a);
+    s.other = new Client(s.t.app, b);
+  });
+  return s;
 }
