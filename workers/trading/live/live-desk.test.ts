@@ -143,6 +143,16 @@ describe('LiveDesk', () => {
     expect(await db.orders.get('lyfour001')).toMatchObject({ filled: '0.4', status: 'partially-filled' });
   });
 
+  it('books a trade that arrives while the order is being stored under its exchange id', async () => {
+    const { desk, venue, order, run, db } = await liveEngine();
+    venue.replies = [{ ok: false, error: engineError('network', 'slow', true) }];
+    await run(() => desk.accept([order('lyfive001')], rules, 'Accepted'));
+    const known = ok('lyfive001', 'x7', 'open', '0') as { state: ExchangeOrderState };
+    // The reply and the stream's trade interleave: the trade lands while the reply is being written.
+    await Promise.all([desk.onOrder(known.state), desk.onTrade(trade('x7', 't7', '0.3'))]);
+    expect(await db.orders.get('lyfive001')).toMatchObject({ filled: '0.3', status: 'partially-filled' });
+  });
+
   it('books each trade once, with the fee the exchange charged in the base asset', async () => {
     const { desk, order, run, db, state } = await liveEngine();
     await run(() => desk.accept([order('lyfive001')], rules, 'Accepted'));

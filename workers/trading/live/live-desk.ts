@@ -242,9 +242,11 @@ export class LiveDesk extends PaperDesk {
       return;
     }
     if (next.status === 'pending-new') next = transition(next, 'open');
-    const waiting = order.exchangeOrderId ? undefined : this.early.get(state.exchangeOrderId);
     if (next !== order || audit.length)
       await ctx.write({ orders: [{ ...next, updatedAt: ctx.now() }], audit });
+    // Read after the write: a trade that arrived while it ran found no order by this exchange id yet
+    // and was kept aside too; read before, it would stay there and the order would never fill.
+    const waiting = order.exchangeOrderId ? undefined : this.early.get(state.exchangeOrderId);
     if (waiting) {
       this.early.delete(state.exchangeOrderId);
       for (const t of waiting) await this.onTrade(t);
