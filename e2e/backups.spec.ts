@@ -246,6 +246,10 @@ test.describe('Encrypted backups and restore on a new device', () => {
       await expect(dialog).toContainText('Orders');
       await expectNoAxeViolations(pageB);
       await screenshot(pageB, testInfo, 'backups-b-restore-preview');
+      // The dialog alone: a full-page capture places a modal by the viewport it had.
+      await dialog.screenshot({
+        path: `test-results/screens/${testInfo.project.name}-backups-b-restore-dialog.png`,
+      });
       await dialog.getByRole('button', { name: 'Keep my data' }).click();
       await expect(dialog).toHaveCount(0);
       expectSameTables(await restoreOffline(pageB, backupsB, v2), atV2);
