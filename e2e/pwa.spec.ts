@@ -112,17 +112,29 @@ test.describe('Updates', () => {
     // the app itself does when it returns to the foreground.
     await page.reload();
     const prompt = page.getByTestId('update-prompt');
-    await expect
-      .poll(
-        async () => {
-          if (await prompt.isVisible()) return true;
-          await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
-          return prompt.isVisible();
-        },
-        // Installing the new version precaches the whole app (workers included): minutes on a loaded machine.
-        { timeout: 150_000, intervals: [2_000, 5_000] },
-      )
-      .toBe(true);
+    // What the service workers were doing at the last check: said in the failure, so a rare miss can
+    // be told apart (no new version fetched, installing, waiting without a prompt, already active).
+    let workers = '';
+    try {
+      await expect
+        .poll(
+          async () => {
+            if (await prompt.isVisible()) return true;
+            workers = await page.evaluate(async () => {
+              const r = await navigator.serviceWorker.getRegistration();
+              await r?.update();
+              const url = (w: ServiceWorker | null | undefined) => (w ? `${w.state} ${w.scriptURL}` : '-');
+              return `installing: ${url(r?.installing)}; waiting: ${url(r?.waiting)}; active: ${url(r?.active)}; controller: ${url(navigator.serviceWorker.controller)}`;
+            });
+            return prompt.isVisible();
+          },
+          // Installing the new version precaches the whole app (workers included): minutes on a loaded machine.
+          { timeout: 150_000, intervals: [2_000, 5_000] },
+        )
+        .toBe(true);
+    } catch (e) {
+      throw new Error(`No update prompt. Service workers: ${workers}`, { cause: e });
+    }
     await expect(prompt).toContainText('A new version of Lyra is ready');
     await prompt.getByRole('button', { name: 'Reload' }).click();
     await page.waitForLoadState('load');

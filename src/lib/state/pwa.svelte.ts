@@ -45,6 +45,7 @@ class PwaState {
     wb.addEventListener('controlling', () => (this.offlineReady = true));
     void wb.register().then((registration) => {
       if (registration?.active) this.offlineReady = true;
+      if (registration) this.watchRegistration(registration);
     });
     // Look for a new version when the app comes back to the foreground, and hourly while open.
     document.addEventListener('visibilitychange', () => {
@@ -52,6 +53,24 @@ class PwaState {
     });
     window.addEventListener('online', () => void this.checkForUpdate());
     setInterval(() => void this.checkForUpdate(), 60 * 60 * 1000);
+  }
+
+  /**
+   * The registration's own view, besides workbox-window's events: a version found by any update check
+   * (the browser's, another tab's) that installs and waits behind this page's controller is an update,
+   * even when it was found before workbox-window listened.
+   */
+  private watchRegistration(registration: ServiceWorkerRegistration): void {
+    const offerIfWaiting = () => {
+      if (registration.waiting && navigator.serviceWorker.controller) this.updateReady = true;
+    };
+    offerIfWaiting();
+    registration.addEventListener('updatefound', () => {
+      const incoming = registration.installing;
+      incoming?.addEventListener('statechange', () => {
+        if (incoming.state === 'installed') offerIfWaiting();
+      });
+    });
   }
 
   /** Outcome of the last check the user asked for, in words. */
@@ -65,7 +84,8 @@ class PwaState {
       if (!userAsked) return;
       // A found update installs in the background; "waiting" then shows the reload prompt.
       const reg = await navigator.serviceWorker.getRegistration();
-      if (this.updateReady || reg?.waiting) this.checkResult = 'A new version is ready.';
+      if (reg?.waiting && navigator.serviceWorker.controller) this.updateReady = true;
+      if (this.updateReady) this.checkResult = 'A new version is ready.';
       else if (reg?.installing) this.checkResult = 'Downloading a new version…';
       else this.checkResult = 'Lyra is up to date.';
     } catch {
