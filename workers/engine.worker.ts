@@ -26,8 +26,9 @@ import { testConnection as testAccountConnection } from './trading/live/connecti
 // The worker's edge: comlink lives here and in src/lib/engine, nowhere else.
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const db = new LyraDb();
+const marketStore = new MarketStore(db);
 const market = new MarketService({
-  store: new MarketStore(db),
+  store: marketStore,
   createSource: createMarketSource,
   online: scope.navigator.onLine,
 });
@@ -58,6 +59,7 @@ const backups = new BackupService({
   vault,
   locks: scope.navigator.locks ?? null,
   deviceName: deviceName(scope.navigator.userAgent),
+  holdWrites: (hold) => marketStore.holdCandleWrites(hold),
 });
 const autoBackup = new AutoBackup(backups, () => scope.navigator.onLine, {
   setInterval: (fn, ms) => setInterval(fn, ms),

@@ -79,6 +79,16 @@ describe('schema', () => {
 });
 
 describe('MarketStore candles', () => {
+  it('drops candle writes while a restore holds them, and writes again once released', async () => {
+    const { db, store } = freshStore();
+    store.holdCandleWrites(true);
+    await store.saveCandles('binance', 'BTC/USDT', '1m', columnsFromRows(rows(0, 10)));
+    expect(await db.candleBlocks.count()).toBe(0);
+    store.holdCandleWrites(false);
+    await store.saveCandles('binance', 'BTC/USDT', '1m', columnsFromRows(rows(0, 10)));
+    expect(await db.candleBlocks.count()).toBe(1);
+  });
+
   it('stores candles as blocks of at most 1,000 and reads back the newest N in order', async () => {
     const { db, store } = freshStore();
     await store.saveCandles('binance', 'BTC/USDT', '1m', columnsFromRows(rows(0, 2500)));

@@ -38,7 +38,18 @@ export interface StoredBook extends Omit<BookView, 'symbol'> {
 
 /** Everything the market engine persists so the app opens with data, offline included. */
 export class MarketStore {
+  /** While set, candle writes are dropped: a restore is replacing the candle table. */
+  private candlesHeld = false;
+
   constructor(private readonly db: LyraDb) {}
+
+  /**
+   * Holds candle writes while a backup is restored, so this worker's in-memory candles do not land on
+   * top of the restored ones before the page reloads; released if the restore fails.
+   */
+  holdCandleWrites(hold: boolean): void {
+    this.candlesHeld = hold;
+  }
 
   async saveMarkets(exchange: string, markets: readonly MarketInfo[]): Promise<void> {
     await this.db.transaction('rw', this.db.markets, async () => {
@@ -60,7 +71,7 @@ export class MarketStore {
     candles: CandleColumns,
   ): Promise<void> {
     const n = candles.time.length;
-    if (n === 0) return;
+    if (n === 0 || this.candlesHeld) return;
     const groups = new Map<number, [number, number]>();
     for (let i = 0; i < n; i++) {
       const start = blockStart(candles.time[i] as number, timeframe);

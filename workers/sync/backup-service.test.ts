@@ -207,7 +207,8 @@ describe('a backup that is damaged changes nothing', () => {
     const a = device(server);
     const { recoveryKey } = await seed(a);
     const made = await a.backups.backupNow();
-    const b = device(server);
+    const held: boolean[] = [];
+    const b = device(server, { holdWrites: (hold) => held.push(hold) });
     await seed(b, 7);
     await b.backups.unlockBackups({ kind: 'recovery', recoveryKey });
     await b.backups.previewRestore(made.versionId!);
@@ -225,6 +226,8 @@ describe('a backup that is damaged changes nothing', () => {
       spy.mockRestore();
     }
     expect(await dump(b.db, backedUpTables)).toEqual(before);
+    // The engine's own writers were held for the write and released when it failed.
+    expect(held).toEqual([true, false]);
   });
 });
 

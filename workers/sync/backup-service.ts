@@ -46,6 +46,11 @@ export interface BackupServiceDeps {
   /** Compressed bytes per chunk: the unit of upload and resume. */
   chunkBytes?: number;
   retry?: Partial<RetryPolicy>;
+  /**
+   * Called just before a restore writes, with true, and with false if it failed: the engine stops its
+   * own writers (market candles) from putting in-memory state back over restored rows.
+   */
+  holdWrites?: (hold: boolean) => void;
 }
 
 export const DEFAULT_SETTINGS: Omit<BackupSettings, 'device'> = {
@@ -349,7 +354,14 @@ export class BackupService implements BackupApi {
     if (this.prepared?.versionId !== id) await this.previewRestore(id);
     const { manifest, state } = this.prepared!.downloaded;
     await this.exclusive('restore', async () => {
-      await writeRestore(this.deps.db, id, manifest, state, (p) => this.progress(p));
+      this.deps.holdWrites?.(true);
+      try {
+        await writeRestore(this.deps.db, id, manifest, state, (p) => this.progress(p));
+      } catch (e) {
+        this.deps.holdWrites?.(false);
+        throw e;
+      }
+      // Held until the page reloads with the restored data.
       this.prepared = null;
     });
     this.emit({ type: 'restored', versionId: id });
