@@ -56,6 +56,7 @@ const config = {
         tsconfig.include.push(
           '../workers/**/*.ts',
           '../server/**/*.ts',
+          '../cli/**/*.ts',
           '../bench/**/*.ts',
           '../e2e/**/*.ts',
           '../test/**/*.ts',

@@ -25,6 +25,8 @@ export default defineConfig({
             'server/**/*.test.ts',
             'src/**/*.test.ts',
             'scripts/**/*.test.ts',
+            'cli/**/*.test.ts',
+            'bench/**/*.test.ts',
           ],
           exclude: [...configDefaults.exclude, '**/*.pg.test.ts'],
         },
