@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { benchBackupThroughput } from './backup-throughput.js';
 import { benchBookUpdates } from './book-updates.js';
+import { benchPortfolioOpen } from './portfolio-open.js';
 import { benchPaperMatching } from './paper-matching.js';
 import { benchRiskGate } from './risk-gate.js';
 import { benchRiskStats } from './risk-stats.js';
@@ -24,6 +25,8 @@ const results = [
   benchRiskStats({ assets: 50, periods: 1000, rounds: quick ? 3 : 7, seed: 7 }),
   // Paper fills walking a 1,000-level book; the peer restores its book after each order (untimed but slow).
   benchPaperMatching({ orders: quick ? 300 : 3_000, levels: 1000, rounds: quick ? 1 : 3, seed: 7 }),
+  // The portfolio screen from cold IndexedDB with 100 k fills (goal under 1 s), against reading the fills alone.
+  await benchPortfolioOpen({ fills: quick ? 10_000 : 100_000, rounds: 3, seed: 7 }),
   // Full backup and restore of 1 M candles and 100 k fills, against dexie-export-import's export and import.
   await benchBackupThroughput({
     candles: quick ? 100_000 : 1_000_000,

@@ -6,6 +6,7 @@ import type { MarketApi } from './market/api.js';
 import type { TradingApi } from './trading/api.js';
 import type { BackupApi } from './sync/api.js';
 import type { VaultApi } from './vault/api.js';
+import type { PortfolioApi } from './trading/portfolio/api.js';
 
 export type { MarketApi } from './market/api.js';
 export type { Connection, FeedStatus, MarketEvent, MarketListener } from './market/events.js';
@@ -37,10 +38,12 @@ export type {
 } from './vault/api.js';
 
 export type * from './sync/api.js';
+export type * from './trading/portfolio/api.js';
 
 export interface EngineApi {
   market: MarketApi;
   trading: TradingApi;
   vault: VaultApi;
   backups: BackupApi;
+  portfolio: PortfolioApi;
 }

@@ -22,6 +22,7 @@ import { httpTransport } from './sync/backup-transport.js';
 import { deviceName } from './sync/device-name.js';
 import type { BackupListener } from './sync/api.js';
 import { testConnection as testAccountConnection } from './trading/live/connection-test.js';
+import { PortfolioService } from './trading/portfolio/portfolio-service.js';
 
 // The worker's edge: comlink lives here and in src/lib/engine, nowhere else.
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -52,6 +53,10 @@ const trading = new TradingService({
   live: { credentials: vault, accounts: () => vault.listAccounts(), origin: scope.location.origin },
   twins: new DexieTwinStore(db),
 });
+// Holdings, performance and risk from what is stored, valued with the marks this worker has.
+const portfolio = new PortfolioService({ db, trading, market: market.access() });
+trading.accountEvents = portfolio.recorder;
+
 // Backups go to this origin's server; only one tab's engine runs the automatic ones (Web Locks).
 const backups = new BackupService({
   db,
@@ -82,6 +87,7 @@ let tradingStarted: Promise<void> | null = null;
 function startTrading(exchange: string): void {
   if (tradingStarted) return;
   tradingStarted = trading.start(exchange).then(() => {
+    portfolio.start();
     // One tab leads (Web Locks); the lock is freed when this worker's tab closes.
     link.campaign(
       scope.navigator.locks ?? null,
@@ -201,6 +207,17 @@ const api: EngineApi = {
     unlockBackups: (secret) => asData(() => backups.unlockBackups(secret)),
     subscribe: (listener: BackupListener) => asData(() => backups.subscribe((e) => void listener(e))),
     unsubscribe: (id) => asData(() => backups.unsubscribe(id)),
+  },
+  portfolio: {
+    portfolio: (o) => asData(() => portfolio.portfolio(o)),
+    risk: (o) => asData(() => portfolio.risk(o)),
+    executive: (o) => asData(() => portfolio.executive(o)),
+    recordFlow: (input) => asData(() => portfolio.recordFlow(input)),
+    removeFlow: (id) => asData(() => portfolio.removeFlow(id)),
+    suggestTargets: (method, assets, o) => asData(() => portfolio.suggestTargets(method, assets, o)),
+    planRebalance: (input) => asData(() => portfolio.planRebalance(input)),
+    executeRebalance: (plan, mode) => asData(() => portfolio.executeRebalance(plan, mode)),
+    quotes: () => asData(() => portfolio.quotes()),
   },
 };
 

@@ -11,6 +11,7 @@ import type {
   PaperAccount,
   PositionRecord,
 } from '../trading/types.js';
+import type { CashFlow } from '../trading/portfolio/api.js';
 import type { TwinRecord } from '../trading/twin/twin-record.js';
 import type { ExchangeAccountRow, VaultStateRow, WrappedKeyRecord } from '../vault/vault-records.js';
 import { schemaVersions } from './schema.js';
@@ -72,6 +73,18 @@ export interface OutboxChunkRow {
   sha256: string;
 }
 
+/** One account's equity snapshots, a column chunk of up to 1,000 points, in the valuation currency. */
+export interface EquityBlockRow {
+  accountId: string;
+  /** Time of the block's first point; the key with the account. */
+  start: number;
+  time: Float64Array;
+  equity: Float64Array;
+}
+
+/** A deposit or a withdrawal as stored: exactly what the portfolio API returns. */
+export type CashFlowRow = CashFlow;
+
 export class LyraDb extends Dexie {
   markets!: Table<MarketRow, [string, string]>;
   candleBlocks!: Table<CandleBlockRow, [string, string, string, number]>;
@@ -93,6 +106,9 @@ export class LyraDb extends Dexie {
   twins!: Table<TwinRecord, string>;
   syncState!: Table<SyncStateRow, string>;
   backupOutbox!: Table<OutboxChunkRow, [string, number]>;
+  equityBlocks!: Table<EquityBlockRow, [string, number]>;
+  cashFlows!: Table<CashFlowRow, string>;
+  portfolioCache!: Table<SettingRow, string>;
 
   constructor(name = 'lyra', options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);

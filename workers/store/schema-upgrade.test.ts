@@ -21,6 +21,7 @@ const v1Tables = ['markets', 'candleBlocks', 'books', 'tickers', 'tapes', 'setti
 const vaultTables = ['vaultKeys', 'exchangeAccounts', 'vaultState'] as const;
 const twinTables = ['twins'] as const;
 const syncTables = ['syncState', 'backupOutbox'] as const;
+const portfolioTables = ['equityBlocks', 'cashFlows', 'portfolioCache'] as const;
 
 let n = 0;
 const opened: Dexie[] = [];
@@ -126,7 +127,14 @@ describe('schema upgrade from version 1', () => {
     // The physical database has every store of every version.
     const stores = [...db.backendDB().objectStoreNames].sort();
     expect(stores).toEqual(
-      [...v1Tables, ...tradingTables, ...vaultTables, ...twinTables, ...syncTables].sort(),
+      [
+        ...v1Tables,
+        ...tradingTables,
+        ...vaultTables,
+        ...twinTables,
+        ...syncTables,
+        ...portfolioTables,
+      ].sort(),
     );
 
     // Old rows survived, byte for byte.
@@ -297,7 +305,14 @@ describe('schema upgrade from version 2 to 3', () => {
     await db.open();
     expect(db.verno).toBeGreaterThanOrEqual(3);
     expect([...db.backendDB().objectStoreNames].sort()).toEqual(
-      [...v1Tables, ...tradingTables, ...vaultTables, ...twinTables, ...syncTables].sort(),
+      [
+        ...v1Tables,
+        ...tradingTables,
+        ...vaultTables,
+        ...twinTables,
+        ...syncTables,
+        ...portfolioTables,
+      ].sort(),
     );
 
     expect(await db.markets.count()).toBe(2);
@@ -386,7 +401,14 @@ describe('schema upgrade from version 3 to 4', () => {
     await db.open();
     expect(db.verno).toBeGreaterThanOrEqual(4);
     expect([...db.backendDB().objectStoreNames].sort()).toEqual(
-      [...v1Tables, ...tradingTables, ...vaultTables, ...twinTables, ...syncTables].sort(),
+      [
+        ...v1Tables,
+        ...tradingTables,
+        ...vaultTables,
+        ...twinTables,
+        ...syncTables,
+        ...portfolioTables,
+      ].sort(),
     );
     expect(await db.markets.count()).toBe(2);
     expect(await db.orders.get('o1')).toEqual(order('o1'));
@@ -423,7 +445,7 @@ describe('schema upgrade from version 4 to 5', () => {
     const db = new LyraDb(name);
     opened.push(db);
     await db.open();
-    expect(db.verno).toBe(5);
+    expect(db.verno).toBeGreaterThanOrEqual(5);
     expect(await db.markets.count()).toBe(2);
     expect(await db.orders.get('o1')).toEqual(order('o1'));
     expect((await db.twins.get('lylive0001'))?.accountId).toBe('live:a1');
@@ -439,6 +461,108 @@ describe('schema upgrade from version 4 to 5', () => {
     const u1 = await db.backupOutbox.where('uploadId').equals('u1').sortBy('index');
     expect(u1.map((c) => c.sha256)).toEqual(['a', 'b']);
     expect(await db.backupOutbox.get(['u2', 0])).toMatchObject({ sha256: 'c' });
+  });
+});
+
+async function seedVersion5(name: string): Promise<void> {
+  await seedVersion4(name);
+  const old = new Dexie(name);
+  for (const v of schemaVersions.slice(0, 5)) old.version(v.version).stores(v.stores);
+  await old.open();
+  expect(old.verno).toBe(5);
+  await old.table('syncState').put({ key: 'settings', value: { auto: true } });
+  await old.table('backupOutbox').put({ uploadId: 'u1', index: 0, bytes: new Uint8Array([1]), sha256: 'a' });
+  await old.table('fills').put({
+    id: 'paper-f1',
+    orderId: 'o2',
+    accountId: 'paper:binance',
+    symbol: 'BTC/USDT',
+    side: 'buy',
+    price: '100',
+    amount: '0.1',
+    quote: '10',
+    fee: '0.01',
+    feeAsset: 'USDT',
+    liquidity: 'taker',
+    time: t0 + 1,
+  });
+  old.close();
+}
+
+describe('schema upgrade from version 5 to 6', () => {
+  it('keeps every earlier row and adds the empty portfolio tables, which take writes by their keys', async () => {
+    const name = `upgrade-${n++}`;
+    await seedVersion5(name);
+    const db = new LyraDb(name);
+    opened.push(db);
+    await db.open();
+    expect(db.verno).toBe(6);
+    expect([...db.backendDB().objectStoreNames].sort()).toEqual(
+      [
+        ...v1Tables,
+        ...tradingTables,
+        ...vaultTables,
+        ...twinTables,
+        ...syncTables,
+        ...portfolioTables,
+      ].sort(),
+    );
+    expect(await db.markets.count()).toBe(2);
+    expect(await db.orders.get('o1')).toEqual(order('o1'));
+    expect((await db.fills.get('paper-f1'))?.fee).toBe('0.01');
+    expect((await db.twins.get('lylive0001'))?.accountId).toBe('live:a1');
+    expect(await db.syncState.get('settings')).toEqual({ key: 'settings', value: { auto: true } });
+    expect((await db.backupOutbox.get(['u1', 0]))?.sha256).toBe('a');
+    for (const t of portfolioTables) expect(await db.table(t).count(), t).toBe(0);
+
+    // Equity is column chunks keyed by account and block start; the typed arrays come back as such.
+    await db.equityBlocks.bulkPut([
+      {
+        accountId: 'paper:binance',
+        start: t0,
+        time: Float64Array.of(t0, t0 + 60_000),
+        equity: Float64Array.of(10, 11),
+      },
+      {
+        accountId: 'paper:binance',
+        start: t0 + 1e9,
+        time: Float64Array.of(t0 + 1e9),
+        equity: Float64Array.of(12),
+      },
+      { accountId: 'live:a1', start: t0, time: Float64Array.of(t0), equity: Float64Array.of(5) },
+    ]);
+    const block = await db.equityBlocks.get(['paper:binance', t0]);
+    expect(block?.equity).toBeInstanceOf(Float64Array);
+    expect([...block!.equity]).toEqual([10, 11]);
+    expect(await db.equityBlocks.where('accountId').equals('paper:binance').count()).toBe(2);
+
+    await db.cashFlows.bulkPut([
+      {
+        id: 'f1',
+        accountId: 'paper:binance',
+        time: t0,
+        asset: 'USDT',
+        amount: '100',
+        value: 100,
+        note: '',
+        origin: 'auto',
+      },
+      {
+        id: 'f2',
+        accountId: 'live:a1',
+        time: t0 - 5,
+        asset: 'BTC',
+        amount: '-0.1',
+        value: -10,
+        note: 'to cold storage',
+        origin: 'user',
+      },
+    ]);
+    expect((await db.cashFlows.where('accountId').equals('live:a1').first())?.id).toBe('f2');
+    expect((await db.cashFlows.orderBy('time').first())?.id).toBe('f2');
+
+    await db.portfolioCache.put({ key: 'fee-totals', value: { count: 1 } });
+    expect((await db.portfolioCache.get('fee-totals'))?.value).toEqual({ count: 1 });
   });
 });
 
@@ -477,6 +601,17 @@ describe('published schema versions', () => {
     expect(schemaVersions[4]).toEqual({
       version: 5,
       stores: { syncState: 'key', backupOutbox: '[uploadId+index], uploadId' },
+    });
+  });
+
+  it('declares version 6 (portfolio) exactly as published', () => {
+    expect(schemaVersions[5]).toEqual({
+      version: 6,
+      stores: {
+        equityBlocks: '[accountId+start], accountId',
+        cashFlows: 'id, accountId, time',
+        portfolioCache: 'key',
+      },
     });
   });
 

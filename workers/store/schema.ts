@@ -57,4 +57,16 @@ export const schemaVersions: ReadonlyArray<{ version: number; stores: Readonly<R
       backupOutbox: '[uploadId+index], uploadId',
     },
   },
+  {
+    version: 6,
+    stores: {
+      // The portfolio: equity snapshots per account as column chunks (one row per block of up to 1,000
+      // points, never a row per point), and the deposits and withdrawals that are not performance.
+      equityBlocks: '[accountId+start], accountId',
+      cashFlows: 'id, accountId, time',
+      // Running totals derived from other tables (fees paid per account), so a screen opens without
+      // reading every fill; checked against the fills and rebuilt when they disagree. Not backed up.
+      portfolioCache: 'key',
+    },
+  },
 ];

@@ -1,7 +1,8 @@
 /**
  * Which IndexedDB tables a backup holds: everything the user made or owns. Market caches (markets,
  * books, tickers, tapes) come back from the exchange; the backup's own bookkeeping is per device.
- * Candles are kept: exchanges serve only so much history, and backtests depend on it.
+ * Candles are kept: exchanges serve only so much history, and backtests depend on it. The portfolio's
+ * cache of running totals is rebuilt from the fills, so it stays on the device.
  */
 export const backedUpTables = [
   'settings',
@@ -18,8 +19,18 @@ export const backedUpTables = [
   'exchangeAccounts',
   'vaultState',
   'candleBlocks',
+  'equityBlocks',
+  'cashFlows',
 ] as const;
 
-export const notBackedUp = ['markets', 'books', 'tickers', 'tapes', 'syncState', 'backupOutbox'] as const;
+export const notBackedUp = [
+  'markets',
+  'books',
+  'tickers',
+  'tapes',
+  'syncState',
+  'backupOutbox',
+  'portfolioCache',
+] as const;
 
 export type BackedUpTable = (typeof backedUpTables)[number];

@@ -43,6 +43,8 @@ import { collectDivergence } from './twin/divergence-inputs.js';
 import type { DivergenceReport } from './twin/divergence-report.js';
 import { PaperTwin } from './twin/paper-twin.js';
 import { MemoryTwinStore, type TwinStore } from './twin/twin-store.js';
+import type { AccountEvents, TradingPort } from './portfolio/ports.js';
+import type { Mark } from './market-link.js';
 
 export interface TradingDeps {
   store: TradingStore;
@@ -89,7 +91,9 @@ const validId = /^[A-Za-z0-9_-]{6,40}$/;
  * entries in one IndexedDB transaction before anything acts on it. The leader tab runs paper matching,
  * emulated orders, algos and breakers; other tabs forward calls to it and reload what it stored.
  */
-export class TradingService {
+export class TradingService implements TradingPort {
+  /** The portfolio listens here to record equity and deposits; set once both exist. */
+  accountEvents: AccountEvents | null = null;
   private readonly now: () => number;
   private readonly newId: () => string;
   private readonly config: TradingConfig;
@@ -346,6 +350,30 @@ export class TradingService {
     );
   }
 
+  // ---- what the portfolio reads ----
+
+  liveMark(symbol: string): Mark | null {
+    return this.link.mark(symbol);
+  }
+
+  activeAccountId(): string {
+    return this.state.accountId;
+  }
+
+  breakerState(): BreakerState | null {
+    return this.state.breaker;
+  }
+
+  /** The portfolio's bookkeeping must never fail a trade or a reset: a failure becomes a notice. */
+  private async tell(work: (events: AccountEvents) => Promise<void> | void): Promise<void> {
+    if (!this.accountEvents) return;
+    try {
+      await work(this.accountEvents);
+    } catch (e) {
+      this.notice('warn', `Portfolio history not updated: ${asError(e).message}`);
+    }
+  }
+
   // ---- leader / follower plumbing ----
 
   private dispatch(method: string, args: unknown[]): Promise<unknown> {
@@ -487,6 +515,7 @@ export class TradingService {
     });
     this.state.account = account;
     this.state.breaker = breaker;
+    await this.tell((events) => events.opened(account));
   }
 
   /** Calls that act on the account open it first on a device that has none yet. */
@@ -518,6 +547,8 @@ export class TradingService {
       [{ key: breakerKey(this.state.accountId), value: startingBreaker(next.starting, now) }],
     );
     await this.reload();
+    const after = this.state.account;
+    if (after) await this.tell((events) => events.reset(account, after));
     this.deps.link.notifyChanged();
   }
 
@@ -529,6 +560,8 @@ export class TradingService {
     this.state.apply(changes);
     this.deps.link.notifyChanged();
     this.publish();
+    const account = this.state.accountId;
+    if (changes.fills?.length) void this.tell((events) => events.filled(account));
   }
 
   private entry(

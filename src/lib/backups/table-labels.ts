@@ -16,6 +16,8 @@ export const tableLabels: Record<string, string> = {
   exchangeAccounts: 'Exchange accounts',
   vaultState: 'Vault settings',
   candleBlocks: 'Candle blocks',
+  equityBlocks: 'Equity history',
+  cashFlows: 'Deposits and withdrawals',
 };
 
 export function tableLabel(name: string): string {

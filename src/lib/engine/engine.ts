@@ -6,6 +6,7 @@ import type {
   ExchangeConfig,
   MarketApi,
   MarketListener,
+  PortfolioApi,
   StartResult,
   StorageReport,
   Timeframe,
@@ -41,6 +42,8 @@ export interface Engine {
   backups: Omit<BackupApi, 'subscribe' | 'unsubscribe'> & {
     subscribe(listener: BackupListener): Promise<() => void>;
   };
+  /** Holdings, performance, risk, rebalancing and the executive KPIs, computed in the worker. */
+  portfolio: PortfolioApi;
 }
 
 /** Moves a secret's bytes to the worker; afterwards the page's copy is an empty, detached buffer. */
@@ -77,12 +80,14 @@ export function engine(): Engine {
     trading: TradingApi;
     vault: VaultApi;
     backups: BackupApi;
+    portfolio: PortfolioApi;
   }>(worker);
   // Comlink proxies nested property paths at runtime; its types only model them for proxy-marked values.
   const market = remote.market as unknown as Comlink.Remote<MarketApi>;
   const t = remote.trading as unknown as Comlink.Remote<TradingApi>;
   const v = remote.vault as unknown as Comlink.Remote<VaultApi>;
   const b = remote.backups as unknown as Comlink.Remote<BackupApi>;
+  const p = remote.portfolio as unknown as Comlink.Remote<PortfolioApi>;
   instance = {
     market: {
       start: (exchange) => market.start(exchange),
@@ -163,6 +168,17 @@ export function engine(): Engine {
       deleteVersion: (id, withDependents) => b.deleteVersion(id, withDependents),
       keyOptions: () => b.keyOptions(),
       unlockBackups: (secret) => b.unlockBackups(transferSecret(secret)),
+    },
+    portfolio: {
+      portfolio: (o) => p.portfolio(o),
+      risk: (o) => p.risk(o),
+      executive: (o) => p.executive(o),
+      recordFlow: (input) => p.recordFlow(input),
+      removeFlow: (id) => p.removeFlow(id),
+      suggestTargets: (method, assets, o) => p.suggestTargets(method, assets, o),
+      planRebalance: (input) => p.planRebalance(input),
+      executeRebalance: (plan, mode) => p.executeRebalance(plan, mode),
+      quotes: () => p.quotes(),
     },
   };
   return instance;

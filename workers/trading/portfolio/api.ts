@@ -306,7 +306,11 @@ export interface PortfolioApi {
   recordFlow(input: unknown): Promise<CashFlow>;
   removeFlow(id: string): Promise<void>;
   /** Suggested targets for the active account's assets (percent text that sums to 100). */
-  suggestTargets(method: SuggestMethod, assets: string[], options: Partial<RiskOptions>): Promise<TargetWeight[]>;
+  suggestTargets(
+    method: SuggestMethod,
+    assets: string[],
+    options: Partial<RiskOptions>,
+  ): Promise<TargetWeight[]>;
   planRebalance(input: unknown): Promise<RebalancePlan>;
   /** Sends the plan's legs through the risk gate in one batch. */
   executeRebalance(plan: RebalancePlan, mode: BatchMode): Promise<BatchResult>;

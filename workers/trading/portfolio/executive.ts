@@ -1,0 +1,77 @@
+import { tradeStats } from '../../research/stats/index.js';
+import { utcDayStart, type BreakerState } from '../risk/breakers.js';
+import type { ClosedTrade } from '../types.js';
+import type { ExecutiveView } from './api.js';
+import type { ValuedHoldings } from './holdings.js';
+import { priceIn, type SymbolPrices } from './marks.js';
+import { flowAdjustedIndex, measure, type EquityHistory } from './performance.js';
+import { exposure } from './risk-report.js';
+
+export interface ExecutiveInputs {
+  quote: string;
+  now: number;
+  valued: ValuedHoldings;
+  history: EquityHistory;
+  /** Valuation currency -> quote; null when unknown (then the PnLs are unknown too). */
+  rate: number | null;
+  closedTrades: readonly ClosedTrade[];
+  prices: SymbolPrices;
+  /** Each account's breakers, with its label. */
+  breakers: ReadonlyArray<{ label: string; state: BreakerState }>;
+}
+
+/** The 1st of the month of `now`, 00:00 UTC. */
+export function utcMonthStart(now: number): number {
+  const d = new Date(now);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+}
+
+/**
+ * The KPIs of the executive screen. Today's and the month's PnL are the change in equity since 00:00 UTC
+ * (the 1st, 00:00 UTC) less the flows since, so a deposit is not a gain; trade statistics are over every
+ * closed trade, each PnL converted to the quote.
+ */
+export function executiveView(x: ExecutiveInputs): ExecutiveView {
+  const pnlSince = (start: number) => {
+    const m = measure(x.history, start, x.now);
+    return m?.pnl === null || m === null || x.rate === null ? null : m.pnl * x.rate;
+  };
+  const pnls: number[] = [];
+  for (const t of x.closedTrades) {
+    const quote = t.symbol.split('/')[1] ?? x.quote;
+    const rate = priceIn(quote, x.quote, x.prices)?.price;
+    const pnl = Number(t.pnl);
+    if (rate !== undefined && Number.isFinite(pnl)) pnls.push(pnl * rate);
+  }
+  const stats = tradeStats(pnls);
+  const index = flowAdjustedIndex(x.history);
+  let peak = -Infinity;
+  let maxDrawdown: number | null = index.values.length >= 2 ? 0 : null;
+  for (const v of index.values) {
+    peak = Math.max(peak, v);
+    if (maxDrawdown !== null && peak > 0) maxDrawdown = Math.max(maxDrawdown, 1 - v / peak);
+  }
+  const halted = x.breakers.filter((b) => b.state.halted);
+  const exp = exposure(x.valued, x.quote);
+  return {
+    quote: x.quote,
+    computedAt: x.now,
+    equity: x.valued.holdings.length ? x.valued.total : null,
+    todayPnl: pnlSince(utcDayStart(x.now)),
+    monthPnl: pnlSince(utcMonthStart(x.now)),
+    winRate: stats.winRate,
+    profitFactor: stats.profitFactor,
+    expectancy: stats.expectancy,
+    trades: stats.trades,
+    maxDrawdown,
+    grossExposure: exp.gross,
+    netExposure: exp.net,
+    halted: halted.length > 0,
+    haltReason: halted.length
+      ? halted
+          .map((b) => `${x.breakers.length > 1 ? `${b.label}: ` : ''}${b.state.reason ?? 'halted'}`)
+          .join('; ')
+      : null,
+    pricesAsOf: x.valued.pricesAsOf,
+  };
+}

@@ -1,0 +1,401 @@
+import type { LyraDb } from '../../store/db.js';
+import { EngineFailure, engineError } from '../../shared/errors.js';
+import type { MarketAccess } from '../market-link.js';
+import { executeBatch, planRebalance, suggestTargets } from '../rebalance/index.js';
+import type { BreakerState } from '../risk/breakers.js';
+import { breakerKey } from '../trading-state.js';
+import { valuationAsset } from '../valuation.js';
+import type {
+  BatchMode,
+  BatchResult,
+  CashFlow,
+  ExecutiveView,
+  PortfolioApi,
+  PortfolioView,
+  RebalancePlan,
+  RiskOptions,
+  RiskView,
+  SuggestMethod,
+  TargetWeight,
+} from './api.js';
+import { alignReturns, CandleSource, type ReturnMatrix } from './candle-returns.js';
+import { flowRow, readFlow } from './cash-flows.js';
+import { EquityRecorder, type RecorderConfig } from './equity-recorder.js';
+import { EquityStore } from './equity-store.js';
+import { executiveView } from './executive.js';
+import { feeTotals, type FeeTotals } from './fee-totals.js';
+import { accountEquity, valueHoldings, type ValuedHoldings } from './holdings.js';
+import { priceIn } from './marks.js';
+import { equityHistory, flowAdjustedIndex, performance, type EquityHistory } from './performance.js';
+import type { TradingPort } from './ports.js';
+import { positionsPnl } from './positions-pnl.js';
+import { rebalanceContext, targetAssets, tradingGate } from './rebalance-link.js';
+import { conventions, readRiskOptions } from './risk-options.js';
+import {
+  concentrationRules,
+  correlation,
+  drawdown,
+  equityStats,
+  exposure,
+  shocks,
+  valueAtRisk,
+} from './risk-report.js';
+import { loadValuation, type Valuation } from './valuation-context.js';
+
+export interface PortfolioDeps {
+  db: LyraDb;
+  /** The trading engine of this worker; null in tools that only read what is stored. */
+  trading: TradingPort | null;
+  market: MarketAccess | null;
+  now?: () => number;
+  newId?: () => string;
+  recorder?: Partial<RecorderConfig>;
+  timers?: ConstructorParameters<typeof EquityRecorder>[0]['timers'];
+  /** How long a rebalance waits for its sells to fill before judging the buys. */
+  settleTimeoutMs?: number;
+}
+
+function randomId(): string {
+  return `cf${crypto.randomUUID().replace(/-/g, '').slice(0, 20)}`;
+}
+
+function cleanQuote(quote: unknown): string {
+  const q = typeof quote === 'string' ? quote.trim().toUpperCase() : '';
+  return /^[A-Z0-9]{1,16}$/.test(q) ? q : valuationAsset;
+}
+
+/** What every view starts from: the accounts valued in the quote and the recorded equity history. */
+interface Snapshot {
+  quote: string;
+  now: number;
+  valuation: Valuation;
+  valued: ValuedHoldings;
+  history: EquityHistory;
+  flows: CashFlow[];
+  /** Valuation currency -> quote. */
+  rate: number | null;
+  notes: string[];
+}
+
+/**
+ * The portfolio engine: holdings across every account, performance, risk, rebalancing and the executive
+ * KPIs, computed from IndexedDB and the marks this worker knows, so every view works offline.
+ */
+export class PortfolioService implements PortfolioApi {
+  readonly now: () => number;
+  readonly newId: () => string;
+  readonly equity: EquityStore;
+  /** Tell the trading engine's account events here (`trading.accountEvents`), and start it with the engine. */
+  readonly recorder: EquityRecorder;
+  private readonly candles: CandleSource;
+
+  constructor(readonly deps: PortfolioDeps) {
+    this.now = deps.now ?? Date.now;
+    this.newId = deps.newId ?? randomId;
+    this.equity = new EquityStore(deps.db);
+    this.recorder = new EquityRecorder(
+      {
+        db: deps.db,
+        equity: this.equity,
+        trading: deps.trading,
+        now: this.now,
+        newId: this.newId,
+        ...(deps.timers ? { timers: deps.timers } : {}),
+      },
+      deps.recorder,
+    );
+    this.candles = new CandleSource({
+      db: deps.db,
+      market: deps.market,
+      now: this.now,
+      exchanges: async () => {
+        const own = this.deps.market?.exchangeId();
+        const stored = (await deps.db.accounts.toArray()).map((a) => a.exchange);
+        return [...new Set([...(own ? [own] : []), ...stored])];
+      },
+    });
+  }
+
+  /**
+   * Runs with the trading engine: records equity, and brings the fee totals up to date in the background
+   * so the first open of the portfolio screen after an upgrade does not count every fill itself.
+   */
+  start(): void {
+    this.recorder.start();
+    void this.fees().catch(() => undefined);
+  }
+
+  stop(): void {
+    this.recorder.stop();
+  }
+
+  private async fees(): Promise<FeeTotals> {
+    const rows = await this.deps.db.accounts.toArray();
+    return feeTotals(this.deps.db, Object.fromEntries(rows.map((r) => [r.id, r.resetAt])));
+  }
+
+  async portfolio(options: { quote: string }): Promise<PortfolioView> {
+    let fees: FeeTotals = {};
+    const s = await this.snapshot(options?.quote, async (rows) => {
+      fees = await feeTotals(this.deps.db, Object.fromEntries(rows.map((r) => [r.id, r.resetAt])));
+      return [...new Set(Object.values(fees).flatMap((byAsset) => Object.keys(byAsset)))];
+    });
+    const { valuation, valued, quote } = s;
+    const pnl = positionsPnl(valuation.positions, valuation.labels, quote, valuation.prices);
+    const notes = [...s.notes, ...pnl.notes];
+    let feesPaid = 0;
+    for (const byAsset of Object.values(fees))
+      for (const [asset, amount] of Object.entries(byAsset)) {
+        const p = priceIn(asset, quote, valuation.prices);
+        if (p) feesPaid += Number(amount) * p.price;
+        else notes.push(`Fees paid in ${asset} have no price in ${quote}: left out of the fees total.`);
+      }
+    return {
+      quote,
+      computedAt: s.now,
+      pricesAsOf: valued.pricesAsOf,
+      holdings: valued.holdings,
+      missing: valued.missing,
+      total: valued.total,
+      byAsset: valued.byAsset,
+      byAccount: valued.byAccount,
+      positions: pnl.positions,
+      realizedPnl: pnl.realized,
+      unrealizedPnl: pnl.unrealized,
+      feesPaid,
+      equity: s.history.series,
+      performance: performance(s.history, s.now, s.rate),
+      flows: s.flows,
+      notes,
+    };
+  }
+
+  async risk(input: Partial<RiskOptions>): Promise<RiskView> {
+    const options = readRiskOptions(input);
+    const s = await this.snapshot(options.quote);
+    const { valued, quote } = s;
+    const exp = exposure(valued, quote);
+    const assets = exp.byAsset.map((a) => a.key);
+    const returns = await this.returnsOf(assets, quote, options);
+    const weight = new Map(exp.byAsset.map((a) => [a.key, a.weight]));
+    const index = flowAdjustedIndex(s.history);
+    const corr = correlation(returns, options);
+    return {
+      options,
+      computedAt: s.now,
+      conventions: conventions(options),
+      exposure: exp,
+      drawdown: drawdown(index),
+      var: valueAtRisk(returns, assets.length, (a) => weight.get(a) ?? 0, valued.total, options),
+      equityStats: equityStats(index, options),
+      correlation: corr,
+      shocks: shocks(corr, options),
+      rules: concentrationRules(valued, quote, corr, options),
+      missing: valued.missing,
+      notes: [...s.notes, ...returns.notes],
+    };
+  }
+
+  async executive(options: { quote: string }): Promise<ExecutiveView> {
+    const s = await this.snapshot(options?.quote);
+    const { db } = this.deps;
+    const [closedTrades, breakerRows] = await Promise.all([
+      db.closedTrades.toArray(),
+      db.tradingState.bulkGet(s.valuation.rows.map((r) => breakerKey(r.id))),
+    ]);
+    const breakers = s.valuation.rows.flatMap((r, i) => {
+      const state = breakerRows[i]?.value as BreakerState | undefined;
+      return state ? [{ label: s.valuation.labels.get(r.id) ?? r.id, state }] : [];
+    });
+    return executiveView({
+      quote: s.quote,
+      now: s.now,
+      valued: s.valued,
+      history: s.history,
+      rate: s.rate,
+      closedTrades,
+      prices: s.valuation.prices,
+      breakers,
+    });
+  }
+
+  async recordFlow(input: unknown): Promise<CashFlow> {
+    const { db } = this.deps;
+    const now = this.now();
+    const ids = new Set((await db.accounts.toArray()).map((a) => a.id));
+    const draft = readFlow(input, ids, now);
+    const { prices } = await loadValuation(db, this.deps.trading, valuationAsset, now, async () => [
+      draft.asset,
+    ]);
+    const p = priceIn(draft.asset, valuationAsset, prices);
+    if (!p)
+      throw new EngineFailure(
+        engineError(
+          'invalid-input',
+          `No price for ${draft.asset} is known, so the flow cannot be valued: open a ${draft.asset} market once, or record it in ${valuationAsset}.`,
+          false,
+          { field: 'asset' },
+        ),
+      );
+    const row = flowRow(draft, this.newId(), draft.amount.toNumber() * p.price, 'user');
+    await db.cashFlows.put(row);
+    // The flow ends a sub-period: the equity now, so the return up to here includes the money moved.
+    await this.recorder.record(true);
+    return row;
+  }
+
+  async removeFlow(id: string): Promise<void> {
+    const row = await this.deps.db.cashFlows.get(String(id));
+    if (!row) return;
+    if (row.origin === 'auto')
+      throw new EngineFailure(
+        engineError(
+          'invalid-input',
+          'Lyra recorded this flow itself (a paper account opened or reset): it cannot be removed.',
+          false,
+          { field: 'id' },
+        ),
+      );
+    await this.deps.db.cashFlows.delete(row.id);
+  }
+
+  async suggestTargets(
+    method: SuggestMethod,
+    assets: string[],
+    input: Partial<RiskOptions>,
+  ): Promise<TargetWeight[]> {
+    const options = readRiskOptions(input);
+    const list = Array.isArray(assets) ? assets.filter((a): a is string => typeof a === 'string') : [];
+    const quote = options.quote;
+    // Fully invested: the risk-based methods weigh the assets, not cash, which would take it all.
+    const cash = method !== 'equal' && list.some((a) => a.trim().toUpperCase() === quote);
+    const risky = cash ? list.filter((a) => a.trim().toUpperCase() !== quote) : list;
+    let returns: { m: Float64Array; periods: number } | null = null;
+    if (method !== 'equal' && risky.length) {
+      const r = await this.returnsOf(
+        risky.map((a) => a.trim().toUpperCase()),
+        quote,
+        options,
+      );
+      const absent = risky.filter((a) => !r.assets.includes(a.trim().toUpperCase()));
+      if (absent.length)
+        throw new EngineFailure(
+          engineError(
+            'invalid-input',
+            `No ${options.interval} price history for ${absent.join(', ')} in ${quote}: choose equal weight, or open those markets once.`,
+            false,
+            { field: 'assets' },
+          ),
+        );
+      returns = { m: r.m, periods: r.periods };
+    }
+    const result = suggestTargets(method, risky, returns);
+    if (!result.ok)
+      throw new EngineFailure(engineError('invalid-input', result.error, false, { field: 'method' }));
+    return cash ? [...result.targets, { asset: quote, weight: '0.00' }] : result.targets;
+  }
+
+  async planRebalance(input: unknown): Promise<RebalancePlan> {
+    const quote = cleanQuote((input as { quote?: unknown } | null)?.quote);
+    const accountId = this.deps.trading?.activeAccountId() ?? '';
+    const refuse = (error: string): RebalancePlan => ({
+      ok: false,
+      error,
+      accountId,
+      rows: [],
+      legs: [],
+      skipped: [],
+      previews: [],
+      total: 0,
+    });
+    const trading = this.deps.trading;
+    if (!trading || !accountId)
+      return refuse('The trading engine has not started yet: open the Trade screen once, then plan again.');
+    const wanted = targetAssets(input);
+    const { prices } = await loadValuation(this.deps.db, trading, quote, this.now(), async () => wanted);
+    const ctx = await rebalanceContext(this.deps.db, this.deps.market, accountId, quote, prices, wanted);
+    if (!ctx)
+      return refuse('The active account has no balances yet: open the Trade screen once, then plan again.');
+    const plan = planRebalance(input, ctx);
+    if (!plan.ok) return plan;
+    const previews = [];
+    for (const leg of plan.legs) previews.push(await trading.preview({ kind: 'order', order: leg.order }));
+    return { ...plan, previews };
+  }
+
+  async executeRebalance(plan: RebalancePlan, mode: BatchMode): Promise<BatchResult> {
+    const trading = this.deps.trading;
+    const active = trading?.activeAccountId() ?? '';
+    if (!trading || plan?.accountId !== active) {
+      const reason = trading
+        ? 'The active account changed since this plan was made: plan the rebalance again.'
+        : 'The trading engine has not started yet.';
+      return {
+        mode,
+        legs: (Array.isArray(plan?.legs) ? plan.legs : []).map((l) => ({
+          id: l.id,
+          symbol: l.order.symbol,
+          side: l.order.side,
+          amount: l.order.amount,
+          status: 'not-sent' as const,
+          reason,
+        })),
+      };
+    }
+    return executeBatch(plan, mode, tradingGate(this.deps.db, trading), {
+      ...(this.deps.settleTimeoutMs !== undefined ? { settleTimeoutMs: this.deps.settleTimeoutMs } : {}),
+    });
+  }
+
+  async quotes(): Promise<string[]> {
+    let markets = this.deps.market?.markets() ?? [];
+    if (markets.length === 0) markets = await this.deps.db.markets.toArray();
+    const quotes = new Set(markets.map((m) => m.quote));
+    quotes.delete(valuationAsset);
+    return [valuationAsset, ...[...quotes].sort()];
+  }
+
+  private async returnsOf(assets: string[], quote: string, o: RiskOptions): Promise<ReturnMatrix> {
+    const series = await Promise.all(
+      assets.map(async (asset) => ({
+        asset,
+        closes: await this.candles.closes(`${asset}/${quote}`, o.interval, o.window + 1),
+      })),
+    );
+    return alignReturns(series, o.window);
+  }
+
+  private async snapshot(
+    rawQuote: unknown,
+    extraAssets?: Parameters<typeof loadValuation>[4],
+  ): Promise<Snapshot> {
+    const quote = cleanQuote(rawQuote);
+    const now = this.now();
+    const { db } = this.deps;
+    const [valuation, series, flows] = await Promise.all([
+      loadValuation(db, this.deps.trading, quote, now, extraAssets),
+      this.equity.all(),
+      db.cashFlows.orderBy('time').toArray(),
+    ]);
+    const valued = valueHoldings(valuation.accounts, quote, valuation.prices);
+    const current = new Map<string, { time: number; equity: number }>();
+    for (const a of valuation.accounts) {
+      const e = accountEquity(a, valuationAsset, valuation.prices);
+      if (e !== null) current.set(a.id, { time: now, equity: e });
+    }
+    const notes: string[] = [];
+    for (const a of valuation.accounts)
+      if (!series.has(a.id))
+        notes.push(`${a.label} has no equity snapshot yet: its history starts when Lyra next records one.`);
+    return {
+      quote,
+      now,
+      valuation,
+      valued,
+      history: equityHistory(series, flows, current),
+      flows,
+      rate: priceIn(valuationAsset, quote, valuation.prices)?.price ?? null,
+      notes,
+    };
+  }
+}
