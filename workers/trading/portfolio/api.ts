@@ -296,6 +296,8 @@ export interface ExecutiveView {
   halted: boolean;
   haltReason: string | null;
   pricesAsOf: number | null;
+  /** What the KPIs leave out (closed trades whose quote has no price), said once on the screen. */
+  notes: string[];
 }
 
 export interface PortfolioApi {

@@ -79,18 +79,34 @@ export class CandleSource {
 
 /**
  * Simple returns of each asset on the times all of them have, the last `window` of them. An asset with
- * no closes at all is left out with a note; the others are aligned on their common times.
+ * no closes at all is left out with a note; so is one with fewer than `minReturns` + 1 closes when others
+ * have more, since intersecting with its short history would cut every other asset's window down to it.
+ * `weightOf` lets the note say how much of the portfolio VaR then leaves out.
  */
 export function alignReturns(
   series: ReadonlyArray<{ asset: string; closes: Closes }>,
   window: number,
+  minReturns = 0,
+  weightOf: (asset: string) => number = () => 0,
 ): ReturnMatrix {
   const notes: string[] = [];
-  const usable = series.filter((s) => {
+  let usable = series.filter((s) => {
     if (s.closes.size >= 2) return true;
     notes.push(`${s.asset}: no price history at this interval, so it is left out of VaR and correlations.`);
     return false;
   });
+  const need = Math.min(minReturns, window) + 1;
+  const long = usable.filter((s) => s.closes.size >= need);
+  if (long.length > 0 && long.length < usable.length) {
+    for (const s of usable)
+      if (s.closes.size < need) {
+        const w = weightOf(s.asset);
+        notes.push(
+          `${s.asset}: only ${s.closes.size} closes at this interval (${need} needed), so it is left out of VaR and correlations${w > 0 ? `; VaR leaves out its ${(w * 100).toFixed(1)} % of the portfolio` : ''}.`,
+        );
+      }
+    usable = long;
+  }
   if (usable.length === 0) return { assets: [], m: new Float64Array(0), periods: 0, asOf: null, notes };
   let common = [...usable[0]!.closes.keys()];
   for (const s of usable.slice(1)) common = common.filter((t) => s.closes.has(t));

@@ -22,10 +22,17 @@ function invalid(field: string, message: string): never {
 
 /**
  * Reads a deposit or withdrawal from the UI. Every refusal names its field and says how to fix it; the
- * account must exist, the amount must be a nonzero decimal (negative for a withdrawal), and the time must
- * not lie in the future.
+ * account must exist and not be a paper account, the amount must be a nonzero decimal (negative for a
+ * withdrawal), and the time must not lie in the future. A paper account's balances never change from a
+ * recorded flow, so one would read as a gain or loss of the same size; Lyra records its starting
+ * balances and resets itself.
  */
-export function readFlow(input: unknown, knownAccounts: ReadonlySet<string>, now: number): FlowDraft {
+export function readFlow(
+  input: unknown,
+  knownAccounts: ReadonlySet<string>,
+  now: number,
+  paperAccounts: ReadonlySet<string> = new Set(),
+): FlowDraft {
   if (input === null || typeof input !== 'object')
     invalid('accountId', 'Choose an account, then enter an asset and an amount.');
   const x = input as Record<string, unknown>;
@@ -33,6 +40,11 @@ export function readFlow(input: unknown, knownAccounts: ReadonlySet<string>, now
   if (!accountId) invalid('accountId', 'Choose the account the money moved in or out of.');
   if (!knownAccounts.has(accountId))
     invalid('accountId', 'That account is not on this device: choose one from the list.');
+  if (paperAccounts.has(accountId))
+    invalid(
+      'accountId',
+      'A paper account’s balances change through Settings → Paper (reset or starting balances), which Lyra records itself: choose a live account.',
+    );
   const asset = typeof x.asset === 'string' ? x.asset.trim().toUpperCase() : '';
   if (!asset) invalid('asset', 'Enter the asset that moved, like USDT or BTC.');
   if (!assetPattern.test(asset))

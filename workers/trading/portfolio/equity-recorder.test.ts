@@ -121,6 +121,23 @@ describe('the equity recorder', () => {
     expect(all.has('live:x')).toBe(false);
   });
 
+  it('stamps a snapshot after reading the balances, not before', async () => {
+    const db = freshDb();
+    const clock = { now: t0 };
+    await db.accounts.put(paper({ USDT: '1000', BTC: '0.1' }));
+    const trading = port({ 'BTC/USDT': 50_000 });
+    // Reading the prices takes time: the clock moves while the balances are read.
+    const slow: TradingPort = {
+      ...trading,
+      liveMark: (s) => {
+        clock.now = t0 + 5_000;
+        return trading.liveMark(s);
+      },
+    };
+    await recorder(db, slow, clock).record(true);
+    expect(await new EquityStore(db).lastPoint('paper:binance')).toEqual({ time: t0 + 5_000, equity: 6000 });
+  });
+
   it('records nothing in a tab that does not lead', async () => {
     const db = freshDb();
     await db.accounts.put(paper({ USDT: '1000' }));

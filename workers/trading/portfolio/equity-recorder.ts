@@ -79,8 +79,15 @@ export class EquityRecorder implements AccountEvents {
   record(force: boolean): Promise<void> {
     return this.serial(async () => {
       if (!this.leading()) return;
+      const { accounts, prices } = await loadValuation(
+        this.deps.db,
+        this.deps.trading,
+        valuationAsset,
+        this.deps.now(),
+      );
+      // Stamped after the balances are read: a flow recorded while they were read then falls before the
+      // point that contains it, never after a point that does not.
       const now = this.deps.now();
-      const { accounts, prices } = await loadValuation(this.deps.db, this.deps.trading, valuationAsset, now);
       const points: EquityPoint[] = [];
       for (const a of accounts) {
         const equity = accountEquity(a, valuationAsset, prices);

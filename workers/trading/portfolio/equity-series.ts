@@ -38,22 +38,17 @@ export function sumSeries(series: readonly Series[]): Series {
 }
 
 /**
- * An account whose history starts without a recorded deposit (a live account connected with money on it,
- * a paper account from before flows were recorded) brought its first value in from outside: that is an
- * inflow at its first point, not a gain. Returns those openings, and a point just before each so the
- * time-weighted return splits there.
+ * Every account's first recorded value came in from outside (a paper account's starting balances, a
+ * live account connected with money on it, flows recorded before its history began): that is an inflow at
+ * its first point, not a gain. Flows dated at or before that point are already in it, so the caller drops
+ * them. Returns the openings, and a point just before each so the time-weighted return splits there.
  */
-export function openingFlows(
-  series: ReadonlyMap<string, Series>,
-  flowTimes: ReadonlyMap<string, number>,
-): { flows: FlowPoint[]; splits: number[] } {
+export function openingFlows(series: ReadonlyMap<string, Series>): { flows: FlowPoint[]; splits: number[] } {
   const flows: FlowPoint[] = [];
   const splits: number[] = [];
-  for (const [accountId, s] of series) {
+  for (const s of series.values()) {
     if (s.times.length === 0) continue;
     const first = s.times[0] as number;
-    const firstFlow = flowTimes.get(accountId);
-    if (firstFlow !== undefined && firstFlow <= first) continue;
     flows.push({ time: first, amount: s.values[0] as number });
     splits.push(first - 1);
   }

@@ -149,4 +149,22 @@ describe('the executive view', () => {
   it('the month starts on the 1st, 00:00 UTC', () => {
     expect(utcMonthStart(Date.UTC(2026, 1, 28, 23, 59))).toBe(Date.UTC(2026, 1, 1));
   });
+
+  it('counts swap trades in the quote before the colon, and says how many trades have no price', () => {
+    const v = executiveView({
+      quote: 'USDT',
+      now,
+      valued: valueHoldings([], 'USDT', prices),
+      history: equityHistory(new Map(), []),
+      rate: 1,
+      closedTrades: [trade('10', 'BTC/USDT:USDT'), trade('-5', 'ABC/QQQ'), trade('-6', 'DEF/QQQ')],
+      prices,
+      breakers: [],
+    });
+    expect(v.trades).toBe(1);
+    expect(v.expectancy).toBe(10);
+    expect(v.notes).toEqual([
+      '2 closed trades in QQQ are left out of the trade statistics: QQQ has no price in USDT.',
+    ]);
+  });
 });

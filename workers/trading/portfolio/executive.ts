@@ -37,12 +37,20 @@ export function executiveView(x: ExecutiveInputs): ExecutiveView {
     return m?.pnl === null || m === null || x.rate === null ? null : m.pnl * x.rate;
   };
   const pnls: number[] = [];
+  const unpriced = new Map<string, number>();
   for (const t of x.closedTrades) {
-    const quote = t.symbol.split('/')[1] ?? x.quote;
+    // "BTC/USDT:USDT" (a swap) settles in the quote before the colon.
+    const quote = t.symbol.split('/')[1]?.split(':')[0] || x.quote;
     const rate = priceIn(quote, x.quote, x.prices)?.price;
     const pnl = Number(t.pnl);
-    if (rate !== undefined && Number.isFinite(pnl)) pnls.push(pnl * rate);
+    if (!Number.isFinite(pnl)) continue;
+    if (rate !== undefined) pnls.push(pnl * rate);
+    else unpriced.set(quote, (unpriced.get(quote) ?? 0) + 1);
   }
+  const notes = [...unpriced].map(
+    ([quote, count]) =>
+      `${count} closed trade${count === 1 ? '' : 's'} in ${quote} ${count === 1 ? 'is' : 'are'} left out of the trade statistics: ${quote} has no price in ${x.quote}.`,
+  );
   const stats = tradeStats(pnls);
   const index = flowAdjustedIndex(x.history);
   let peak = -Infinity;
@@ -73,5 +81,6 @@ export function executiveView(x: ExecutiveInputs): ExecutiveView {
           .join('; ')
       : null,
     pricesAsOf: x.valued.pricesAsOf,
+    notes,
   };
 }

@@ -187,3 +187,52 @@ export function layeredPrices(
     return s ? { price: s.price, time: Math.min(s.time, now), source: s.source } : null;
   };
 }
+
+/** A candle close further than this before a flow's time does not price it: the market may have moved far. */
+export const historicalPriceMaxAgeMs = 2 * 86_400_000;
+
+/**
+ * The price of `asset` in `quote` at a past `time`: the close of the stored candle that closed last at or
+ * before it, the finest timeframe first, from a direct market either way round. Null when no candle of
+ * the last two days before `time` is stored. Every timeframe is looked at: the finest one stored may
+ * have stopped earlier than a coarser one.
+ */
+export async function priceAt(
+  db: LyraDb,
+  exchanges: readonly string[],
+  asset: string,
+  quote: string,
+  time: number,
+): Promise<PricePoint | null> {
+  if (asset === quote) return { price: 1, time, source: 'candle' };
+  let best: PricePoint | null = null;
+  for (const tf of timeframes) {
+    const span = timeframeMs[tf];
+    for (const exchange of exchanges)
+      for (const [symbol, inverted] of [
+        [`${asset}/${quote}`, false],
+        [`${quote}/${asset}`, true],
+      ] as const) {
+        // The block holding the candle that closed at `time` starts at or before its open time; one
+        // block back covers a candle at the very end of the previous block.
+        const blocks = await db.candleBlocks
+          .where('[exchange+symbol+timeframe+start]')
+          .between([exchange, symbol, tf, Dexie.minKey], [exchange, symbol, tf, time - span], true, true)
+          .reverse()
+          .limit(2)
+          .toArray();
+        for (const b of blocks) {
+          let found = -1;
+          for (let i = 0; i < b.time.length; i++) if ((b.time[i] as number) + span <= time) found = i;
+          if (found < 0) continue;
+          const closedAt = (b.time[found] as number) + span;
+          const close = b.close[found] as number;
+          if (!(close > 0) || time - closedAt > historicalPriceMaxAgeMs) break;
+          if (!best || closedAt > best.time)
+            best = { price: inverted ? 1 / close : close, time: closedAt, source: 'candle' };
+          break;
+        }
+      }
+  }
+  return best;
+}

@@ -79,8 +79,9 @@ describe('performance with deposits and withdrawals', () => {
       ]),
       [flow('a', t0 - 1, 1000, 'auto')],
     );
+    // Each account's first value is its opening; a's deposit before its first point is inside it.
     expect(history.flows.map((f) => [f.time, f.amount])).toEqual([
-      [t0 - 1, 1000],
+      [t0, 1000],
       [t0 + DAY / 2, 5000],
     ]);
     const m = measure(history, t0, t0 + DAY)!;
@@ -112,8 +113,9 @@ describe('performance with deposits and withdrawals', () => {
       ]),
       [flow('a', t0, 100), flow('b', t0 + H, 50)],
     );
-    expect([...history.series.times]).toEqual([t0, t0 + H, t0 + 2 * H, t0 + 3 * H]);
-    expect([...history.series.values]).toEqual([100, 150, 170, 160]);
+    // b's arrival is split just before it, so its opening is its own sub-period.
+    expect([...history.series.times]).toEqual([t0, t0 + H - 1, t0 + H, t0 + 2 * H, t0 + 3 * H]);
+    expect([...history.series.values]).toEqual([100, 100, 150, 170, 160]);
   });
 
   it('the value now counts as the last point of each account', () => {
@@ -153,5 +155,82 @@ describe('performance with deposits and withdrawals', () => {
 
   it('YTD starts on 1 January UTC', () => {
     expect(periodStart('YTD', Date.UTC(2026, 6, 4, 12), 0)).toBe(Date.UTC(2026, 0, 1));
+  });
+});
+
+describe('flows matched to their own account (review fixes)', () => {
+  const flat = (from: number, to: number, value: number, step = H) => {
+    const points: Array<[number, number]> = [];
+    for (let t = from; t <= to; t += step) points.push([t, value]);
+    return series(points);
+  };
+
+  it('a flow of an account with no recorded equity is left out with a note, not booked as a loss', () => {
+    // Scenario A: A flat at 1,000; B never recorded (an unpriced dust token); +500 recorded on B.
+    const history = equityHistory(
+      new Map([['A', flat(t0, t0 + 4 * H, 1000)]]),
+      [flow('B', t0 + 2 * H, 500)],
+      new Map(),
+      (id) => `Account ${id}`,
+    );
+    const m = measure(history, t0, t0 + 4 * H)!;
+    expect(m.twr).toBeCloseTo(0, 12);
+    expect(m.pnl).toBeCloseTo(0, 9);
+    expect(history.notes.join(' ')).toMatch(/1 deposit or withdrawal of Account B is left out/);
+  });
+
+  it('a flow dated before an account’s first point is inside its opening value, not a gain', () => {
+    // Scenario C: A flat; B connected with 10,000, then an older deposit of 1,000 recorded on B.
+    const history = equityHistory(
+      new Map([
+        ['A', flat(t0, t0 + 4 * H, 1000)],
+        ['B', flat(t0 + 2 * H, t0 + 4 * H, 10_000)],
+      ]),
+      [flow('B', t0 + H, 1000)],
+    );
+    const m = measure(history, t0, t0 + 4 * H)!;
+    expect(m.twr).toBeCloseTo(0, 12);
+    expect(m.pnl).toBeCloseTo(0, 9);
+    expect(history.notes).toEqual([]);
+  });
+
+  it('a flow between the point before the period and its start counts (its value is not in the start)', () => {
+    // Flat account; +500 deposited at 120 between points at 100 and 200; the period starts at 130.
+    const history = equityHistory(
+      new Map([
+        [
+          'a',
+          series([
+            [t0 + 100, 1000],
+            [t0 + 200, 1500],
+          ]),
+        ],
+      ]),
+      [flow('a', t0 + 120, 500)],
+    );
+    const m = measure(history, t0 + 130, t0 + 200)!;
+    expect(m.twr).toBeCloseTo(0, 12);
+    expect(m.pnl).toBeCloseTo(0, 9);
+    expect(m.from).toBe(t0 + 130);
+  });
+
+  it('the flow-adjusted index restarts after the equity is wiped out instead of staying at 0', () => {
+    const history = equityHistory(
+      new Map([
+        [
+          'a',
+          series([
+            [t0, 1000],
+            [t0 + H, 0],
+            [t0 + 2 * H - 1, 0],
+            [t0 + 2 * H, 500],
+            [t0 + 3 * H, 550],
+          ]),
+        ],
+      ]),
+      [flow('a', t0 + 2 * H, 500)],
+    );
+    const index = flowAdjustedIndex(history);
+    expect([...index.values]).toEqual([1, 0, 0, 1, 1.1]);
   });
 });

@@ -27,21 +27,27 @@ export function periodStart(period: PerformancePeriod, now: number, first: numbe
 export interface EquityHistory {
   /** All accounts summed, in the valuation currency. */
   series: Series;
-  /** Recorded flows plus the openings of accounts whose history starts without one. */
+  /** The flows inside each account's recorded history, plus each account's opening. */
   flows: FlowPoint[];
+  /** Flows left out, and why: said once on the screen. */
+  notes: string[];
 }
 
 /**
  * The portfolio's equity history for performance: each account's recorded series (plus, when known, its
- * value now), summed over accounts, and the flows that are not performance.
+ * value now), summed over accounts, and the flows that are not performance. Flows are matched to their
+ * own account's history: a flow of an account with no recorded equity moved money that no point of the
+ * sum contains, so counting it would book it as a loss or gain; it is left out with a note. A flow at or
+ * before an account's first point is already inside that first value, which enters as the opening flow.
  */
 export function equityHistory(
   byAccount: ReadonlyMap<string, Series>,
   flows: readonly CashFlow[],
   current: ReadonlyMap<string, { time: number; equity: number }> = new Map(),
+  labelOf: (accountId: string) => string = (id) => id,
 ): EquityHistory {
   const accounts = new Map<string, Series>();
-  for (const [id, s] of byAccount) accounts.set(id, s);
+  for (const [id, s] of byAccount) if (s.times.length > 0) accounts.set(id, s);
   for (const [id, point] of current) {
     const s = accounts.get(id);
     const n = s?.times.length ?? 0;
@@ -56,9 +62,22 @@ export function equityHistory(
     values[n] = point.equity;
     accounts.set(id, { times, values });
   }
-  const firstFlow = new Map<string, number>();
-  for (const f of flows) firstFlow.set(f.accountId, Math.min(firstFlow.get(f.accountId) ?? Infinity, f.time));
-  const opening = openingFlows(accounts, firstFlow);
+  const kept: FlowPoint[] = [];
+  const orphans = new Map<string, number>();
+  for (const f of flows) {
+    const s = accounts.get(f.accountId);
+    if (!s) {
+      orphans.set(f.accountId, (orphans.get(f.accountId) ?? 0) + 1);
+      continue;
+    }
+    if (f.time <= (s.times[0] as number)) continue;
+    kept.push({ time: f.time, amount: f.value });
+  }
+  const notes = [...orphans].map(
+    ([id, count]) =>
+      `${count === 1 ? '1 deposit or withdrawal' : `${count} deposits and withdrawals`} of ${labelOf(id)} ${count === 1 ? 'is' : 'are'} left out of performance: no equity of ${labelOf(id)} is recorded yet, so no snapshot contains that money.`,
+  );
+  const opening = openingFlows(accounts);
   const summed = sumSeries([...accounts.values()]);
   const first = summed.times.length ? (summed.times[0] as number) : Infinity;
   // A split before the portfolio's first point would only add a zero value: nothing to measure from.
@@ -68,9 +87,8 @@ export function equityHistory(
   );
   return {
     series,
-    flows: [...flows.map((f) => ({ time: f.time, amount: f.value })), ...opening.flows].sort(
-      (a, b) => a.time - b.time,
-    ),
+    flows: [...kept, ...opening.flows].sort((a, b) => a.time - b.time),
+    notes,
   };
 }
 
@@ -98,14 +116,16 @@ export function measure(history: EquityHistory, wanted: number, now: number): Me
   const at = indexAtOrBefore(times, wanted);
   const startIndex = Math.max(at, firstIndex);
   const from = startIndex === at ? wanted : (times[startIndex] as number);
-  const start: ValuePoint = { time: from, value: values[startIndex] as number };
+  // The start value is that of the point at or before `from`: flows after that point and before `from`
+  // are not in it, so they count from the point's own time, like the point itself.
+  const start: ValuePoint = { time: times[startIndex] as number, value: values[startIndex] as number };
   const points: ValuePoint[] = [start];
   for (let i = startIndex + 1; i < times.length; i++)
-    if ((times[i] as number) > from && (times[i] as number) <= now)
+    if ((times[i] as number) > start.time && (times[i] as number) <= now)
       points.push({ time: times[i] as number, value: values[i] as number });
   const end = points[points.length - 1]!;
   const enough = points.length >= 2;
-  const inside = history.flows.filter((f) => f.time > from && f.time <= end.time);
+  const inside = history.flows.filter((f) => f.time > start.time && f.time <= end.time);
   const net = inside.reduce((s, f) => s + f.amount, 0);
   return {
     from,
@@ -156,7 +176,9 @@ export function performance(history: EquityHistory, now: number, rate: number | 
  * The equity as an index that moves only with performance: 1 at the first positive point, then chained
  * by each sub-period's return with its flows taken out. Drawdowns and equity statistics use it, so a
  * withdrawal is not a drawdown and a deposit not a rally. A sub-period starting from nothing has no
- * return and leaves the index where it was.
+ * return and leaves the index where it was. An index that reaches zero (the equity was wiped out, or
+ * more was withdrawn than the snapshots hold) is 0 at that point and restarts at 1 at the next positive
+ * value: chaining on from 0 would keep it at 0 for ever and every later return would be undefined.
  */
 export function flowAdjustedIndex(history: EquityHistory): Series {
   const { times, values } = history.series;
@@ -175,7 +197,12 @@ export function flowAdjustedIndex(history: EquityHistory): Series {
     let flow = 0;
     while (k < flows.length && (flows[k] as FlowPoint).time <= t) flow += (flows[k++] as FlowPoint).amount;
     const prev = values[i0 + j - 1] as number;
-    if (prev > 0) index *= ((values[i0 + j] as number) - flow) / prev;
+    const value = values[i0 + j] as number;
+    if (!(index > 0)) index = value > 0 ? 1 : 0;
+    else if (prev > 0) {
+      const next = (index * (value - flow)) / prev;
+      index = Number.isFinite(next) && next > 0 ? next : 0;
+    }
     out.values[j] = index;
   }
   return out;

@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Decimal } from '../../money/decimal.js';
 import { emptyColumns } from '../../market/candle-series.js';
 import { MarketStore } from '../../store/market-store.js';
@@ -137,15 +137,24 @@ describe('portfolio service on a paper account', () => {
 
   it('records a deposit, refuses a bad one on its field, and keeps auto flows', async () => {
     const { e, portfolio } = await setup();
+    const paper = (await e.db.accounts.get('paper:binance'))!;
+    await e.db.accounts.put({
+      ...paper,
+      id: 'live:v1',
+      name: 'Live',
+      balances: { USDT: '100' },
+      reserved: {},
+      live: { vaultId: 'v1', venue: 'live' },
+    });
     const flow = await portfolio.recordFlow({
-      accountId: 'paper:binance',
+      accountId: 'live:v1',
       asset: 'usdt',
       amount: '250',
       note: 'top-up',
     });
     expect(flow).toMatchObject({ asset: 'USDT', amount: '250', value: 250, origin: 'user' });
     await expect(
-      portfolio.recordFlow({ accountId: 'paper:binance', asset: 'QQQ', amount: '1' }),
+      portfolio.recordFlow({ accountId: 'live:v1', asset: 'QQQ', amount: '1' }),
     ).rejects.toMatchObject({
       error: { code: 'invalid-input', details: { field: 'asset' } },
     });
@@ -156,6 +165,21 @@ describe('portfolio service on a paper account', () => {
       await expect(portfolio.removeFlow(auto.id)).rejects.toMatchObject({
         error: { details: { field: 'id' } },
       });
+  });
+
+  it('refuses a flow on a paper account: its balances never change from one, so it would be a fake loss', async () => {
+    const { e, portfolio } = await setup();
+    const before = await e.db.cashFlows.count();
+    await expect(
+      portfolio.recordFlow({ accountId: 'paper:binance', asset: 'USDT', amount: '1000' }),
+    ).rejects.toMatchObject({
+      error: {
+        code: 'invalid-input',
+        message: expect.stringMatching(/Settings → Paper/),
+        details: { field: 'accountId' },
+      },
+    });
+    expect(await e.db.cashFlows.count()).toBe(before);
   });
 
   it('the executive view agrees with the fills and the breaker', async () => {
@@ -179,7 +203,10 @@ describe('portfolio service on a paper account', () => {
     const { e, portfolio } = await setup();
     await marketOrder(e, 'BTC/USDT', 'buy', '2');
     const r = await portfolio.risk({});
-    expect(r.options).toMatchObject({ interval: '1d', periodsPerYear: 365, quantileType: 7 });
+    expect(r.options).toMatchObject({ interval: '1d', periodsPerYear: 252, quantileType: 7 });
+    await expect(portfolio.risk({ riskFree: 4 })).rejects.toMatchObject({
+      error: { code: 'invalid-input', retryable: false, details: { field: 'riskFree' } },
+    });
     expect(r.exposure.byAsset.map((a) => a.key)).toEqual(['BTC']);
     expect(r.var).toMatchObject({ insufficient: true });
     expect(r.notes.join(' ')).toMatch(/BTC: no price history/);
@@ -278,5 +305,112 @@ describe('portfolio service on a paper account', () => {
     expect(r.correlation.pearson[0]).toBe(1);
     expect(r.correlation.asOf).toBe(today - DAY);
     expect(r.conventions.join(' ')).toMatch(/type 1/);
+  });
+
+  it('plans a rebalance from free balances only, listing what open orders hold', async () => {
+    const { e, portfolio } = await setup();
+    await e.db.accounts.update('paper:binance', (a) => {
+      a.balances = { USDT: '200', BTC: '0.01' };
+      a.reserved = { USDT: '800' };
+    });
+    const plan = await portfolio.planRebalance({
+      quote: 'USDT',
+      tolerance: '1',
+      targets: [{ asset: 'ETH', weight: '100' }],
+    });
+    expect(plan.error).toBeNull();
+    expect(plan.total).toBeLessThan(202);
+    expect(plan.skipped).toContainEqual({
+      asset: 'USDT',
+      reason: '800 USDT is held by open orders; cancel them to include it.',
+    });
+    const buy = plan.legs.find((l) => l.order.side === 'buy')!;
+    expect(buy.notional).toBeLessThan(202);
+  });
+
+  it('a risk view over an equity history that went to zero is data, not an exception', async () => {
+    const { e, portfolio } = await setup();
+    const DAY = 86_400_000;
+    const start = Math.floor(Date.now() / DAY) * DAY - 30 * DAY;
+    // Wiped out on day 5, money deposited again on day 6, then a month of small moves.
+    const values = Array.from({ length: 30 }, (_, i) => (i === 5 ? 0 : 10_000 * (1 + 0.01 * Math.sin(i))));
+    await portfolio.equity.append(
+      values.map((equity, i) => ({ accountId: 'paper:binance', time: start + i * DAY, equity })),
+    );
+    await e.db.cashFlows.put({
+      id: 'cf-redeposit',
+      accountId: 'paper:binance',
+      time: start + 6 * DAY,
+      asset: 'USDT',
+      amount: String(values[6]),
+      value: values[6]!,
+      note: '',
+      origin: 'auto',
+    });
+    const r = await portfolio.risk({ window: 60 });
+    if ('insufficient' in r.equityStats) throw new Error(r.equityStats.message);
+    expect(Number.isFinite(r.equityStats.vol)).toBe(true);
+    if ('insufficient' in r.drawdown) throw new Error(r.drawdown.message);
+    expect(r.drawdown.max).toBe(1);
+  });
+
+  it('values a backdated flow at the stored close of its time, and refuses one it cannot price', async () => {
+    const { e, portfolio } = await setup();
+    const paper = (await e.db.accounts.get('paper:binance'))!;
+    await e.db.accounts.put({ ...paper, id: 'live:v1', live: { vaultId: 'v1', venue: 'live' } });
+    const H = 3_600_000;
+    const then = Math.floor(Date.now() / H) * H - 72 * H;
+    const c = emptyColumns(3);
+    for (let i = 0; i < 3; i++) {
+      c.time[i] = then - (3 - i) * H;
+      c.open[i] = c.high[i] = c.low[i] = c.close[i] = 80 + i;
+    }
+    await new MarketStore(e.db).saveCandles('binance', 'BTC/USDT', '1h', c);
+    // Today's mark is about 100; the hourly candle that closed at `then` closed at 82.
+    const flow = await portfolio.recordFlow({ accountId: 'live:v1', asset: 'BTC', amount: '2', time: then });
+    expect(flow.value).toBe(164);
+    await expect(
+      portfolio.recordFlow({ accountId: 'live:v1', asset: 'ETH', amount: '1', time: then }),
+    ).rejects.toMatchObject({
+      error: {
+        code: 'invalid-input',
+        message: expect.stringMatching(/record it in USDT/),
+        details: { field: 'asset' },
+      },
+    });
+  });
+
+  it('checks rebalance targets before loading anything for them', async () => {
+    const { e, portfolio } = await setup();
+    const reads = vi.spyOn(e.db.accounts, 'toArray');
+    const plan = await portfolio.planRebalance({
+      quote: 'USDT',
+      tolerance: '1',
+      targets: Array.from({ length: 600 }, (_, i) => ({ asset: `A${i}`, weight: '1' })),
+    });
+    expect(plan.error).toMatch(/At most 500 targets/);
+    expect(reads).not.toHaveBeenCalled();
+    await expect(
+      portfolio.suggestTargets(
+        'inverse-vol',
+        Array.from({ length: 101 }, (_, i) => `A${i}`),
+        {},
+      ),
+    ).rejects.toMatchObject({ error: { details: { field: 'assets' } } });
+    expect(reads).not.toHaveBeenCalled();
+  });
+
+  it('counts the fee totals once when start() and the first portfolio() ask at the same time', async () => {
+    const { e, portfolio } = await setup();
+    await marketOrder(e, 'BTC/USDT', 'buy', '1');
+    await e.db.portfolioCache.clear();
+    const passes = vi.spyOn(e.db.portfolioCache, 'get');
+    portfolio.start();
+    try {
+      await portfolio.portfolio({ quote: 'USDT' });
+    } finally {
+      portfolio.stop();
+    }
+    expect(passes).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,31 +1,40 @@
 import type { LyraDb } from '../../store/db.js';
 import { EngineFailure, engineError } from '../../shared/errors.js';
 import type { MarketAccess } from '../market-link.js';
-import { executeBatch, planRebalance, suggestTargets } from '../rebalance/index.js';
+import {
+  executeBatch,
+  MAX_ASSETS as maxSuggestAssets,
+  parseTargets,
+  planRebalance,
+  suggestTargets,
+} from '../rebalance/index.js';
 import type { BreakerState } from '../risk/breakers.js';
 import { breakerKey } from '../trading-state.js';
+import type { PaperAccount } from '../types.js';
 import { valuationAsset } from '../valuation.js';
 import type {
   BatchMode,
   BatchResult,
   CashFlow,
+  CorrelationShock,
   ExecutiveView,
   PortfolioApi,
   PortfolioView,
   RebalancePlan,
   RiskOptions,
   RiskView,
+  RuleResult,
   SuggestMethod,
   TargetWeight,
 } from './api.js';
 import { alignReturns, CandleSource, type ReturnMatrix } from './candle-returns.js';
-import { flowRow, readFlow } from './cash-flows.js';
+import { flowRow, readFlow, type FlowDraft } from './cash-flows.js';
 import { EquityRecorder, type RecorderConfig } from './equity-recorder.js';
 import { EquityStore } from './equity-store.js';
 import { executiveView } from './executive.js';
 import { feeTotals, type FeeTotals } from './fee-totals.js';
 import { accountEquity, valueHoldings, type ValuedHoldings } from './holdings.js';
-import { priceIn } from './marks.js';
+import { priceAt, priceIn } from './marks.js';
 import { equityHistory, flowAdjustedIndex, performance, type EquityHistory } from './performance.js';
 import type { TradingPort } from './ports.js';
 import { positionsPnl } from './positions-pnl.js';
@@ -37,6 +46,9 @@ import {
   drawdown,
   equityStats,
   exposure,
+  failed,
+  guarded,
+  minimums,
   shocks,
   valueAtRisk,
 } from './risk-report.js';
@@ -54,6 +66,11 @@ export interface PortfolioDeps {
   /** How long a rebalance waits for its sells to fill before judging the buys. */
   settleTimeoutMs?: number;
 }
+
+/** A flow dated more than this before now is backdated: valued at its time, not at today's price. */
+const backdatedAfterMs = 5 * 60_000;
+
+const suggestMethods: readonly SuggestMethod[] = ['equal', 'inverse-vol', 'min-variance'];
 
 function randomId(): string {
   return `cf${crypto.randomUUID().replace(/-/g, '').slice(0, 20)}`;
@@ -88,6 +105,7 @@ export class PortfolioService implements PortfolioApi {
   /** Tell the trading engine's account events here (`trading.accountEvents`), and start it with the engine. */
   readonly recorder: EquityRecorder;
   private readonly candles: CandleSource;
+  private feesInFlight: Promise<FeeTotals> | null = null;
 
   constructor(readonly deps: PortfolioDeps) {
     this.now = deps.now ?? Date.now;
@@ -129,15 +147,24 @@ export class PortfolioService implements PortfolioApi {
     this.recorder.stop();
   }
 
-  private async fees(): Promise<FeeTotals> {
-    const rows = await this.deps.db.accounts.toArray();
-    return feeTotals(this.deps.db, Object.fromEntries(rows.map((r) => [r.id, r.resetAt])));
+  /**
+   * The fee totals, one pass at a time: start() and the first portfolio() after an upgrade both ask, and
+   * two passes at once would each count every fill.
+   */
+  private fees(rows?: PaperAccount[]): Promise<FeeTotals> {
+    this.feesInFlight ??= (async () => {
+      const accounts = rows ?? (await this.deps.db.accounts.toArray());
+      return feeTotals(this.deps.db, Object.fromEntries(accounts.map((r) => [r.id, r.resetAt])));
+    })().finally(() => {
+      this.feesInFlight = null;
+    });
+    return this.feesInFlight;
   }
 
   async portfolio(options: { quote: string }): Promise<PortfolioView> {
     let fees: FeeTotals = {};
     const s = await this.snapshot(options?.quote, async (rows) => {
-      fees = await feeTotals(this.deps.db, Object.fromEntries(rows.map((r) => [r.id, r.resetAt])));
+      fees = await this.fees(rows);
       return [...new Set(Object.values(fees).flatMap((byAsset) => Object.keys(byAsset)))];
     });
     const { valuation, valued, quote } = s;
@@ -176,23 +203,39 @@ export class PortfolioService implements PortfolioApi {
     const { valued, quote } = s;
     const exp = exposure(valued, quote);
     const assets = exp.byAsset.map((a) => a.key);
-    const returns = await this.returnsOf(assets, quote, options);
     const weight = new Map(exp.byAsset.map((a) => [a.key, a.weight]));
+    const returns = await this.returnsOf(assets, quote, options, (a) => weight.get(a) ?? 0);
     const index = flowAdjustedIndex(s.history);
-    const corr = correlation(returns, options);
+    const notes = [...s.notes, ...returns.notes];
+    // Each section is computed on its own: one that fails says so and the others still show.
+    const corr = guarded('Correlation', () => correlation(returns, options));
+    let shockList: CorrelationShock[] = [];
+    try {
+      shockList = shocks(corr, options);
+    } catch (e) {
+      notes.push(`Correlation shocks could not be checked: ${e instanceof Error ? e.message : String(e)}.`);
+    }
+    let rules: RuleResult[];
+    try {
+      rules = concentrationRules(valued, quote, corr, options);
+    } catch (e) {
+      rules = concentrationRules(valued, quote, failed('The correlated cluster', e), options);
+    }
     return {
       options,
       computedAt: s.now,
       conventions: conventions(options),
       exposure: exp,
-      drawdown: drawdown(index),
-      var: valueAtRisk(returns, assets.length, (a) => weight.get(a) ?? 0, valued.total, options),
-      equityStats: equityStats(index, options),
+      drawdown: guarded('The drawdown', () => drawdown(index)),
+      var: guarded('VaR', () =>
+        valueAtRisk(returns, assets.length, (a) => weight.get(a) ?? 0, valued.total, options),
+      ),
+      equityStats: guarded('Equity statistics', () => equityStats(index, options)),
       correlation: corr,
-      shocks: shocks(corr, options),
-      rules: concentrationRules(valued, quote, corr, options),
+      shocks: shockList,
+      rules,
       missing: valued.missing,
-      notes: [...s.notes, ...returns.notes],
+      notes,
     };
   }
 
@@ -222,26 +265,47 @@ export class PortfolioService implements PortfolioApi {
   async recordFlow(input: unknown): Promise<CashFlow> {
     const { db } = this.deps;
     const now = this.now();
-    const ids = new Set((await db.accounts.toArray()).map((a) => a.id));
-    const draft = readFlow(input, ids, now);
-    const { prices } = await loadValuation(db, this.deps.trading, valuationAsset, now, async () => [
-      draft.asset,
-    ]);
-    const p = priceIn(draft.asset, valuationAsset, prices);
-    if (!p)
-      throw new EngineFailure(
-        engineError(
-          'invalid-input',
-          `No price for ${draft.asset} is known, so the flow cannot be valued: open a ${draft.asset} market once, or record it in ${valuationAsset}.`,
-          false,
-          { field: 'asset' },
-        ),
-      );
-    const row = flowRow(draft, this.newId(), draft.amount.toNumber() * p.price, 'user');
+    const rows = await db.accounts.toArray();
+    const draft = readFlow(
+      input,
+      new Set(rows.map((a) => a.id)),
+      now,
+      new Set(rows.filter((a) => !a.live).map((a) => a.id)),
+    );
+    const p = await this.flowPrice(draft, now, rows);
+    const row = flowRow(draft, this.newId(), draft.amount.toNumber() * p, 'user');
     await db.cashFlows.put(row);
     // The flow ends a sub-period: the equity now, so the return up to here includes the money moved.
     await this.recorder.record(true);
     return row;
+  }
+
+  /**
+   * The flow's price in the valuation currency when the money moved: the current mark for a flow of
+   * now, the stored candle close at its time for a backdated one (today's price would turn the market's
+   * move since then into a fake gain or loss), refused when neither is known.
+   */
+  private async flowPrice(draft: FlowDraft, now: number, rows: PaperAccount[]): Promise<number> {
+    if (draft.asset === valuationAsset) return 1;
+    const refuse = (message: string) =>
+      new EngineFailure(engineError('invalid-input', message, false, { field: 'asset' }));
+    if (now - draft.time > backdatedAfterMs) {
+      const exchanges = [...new Set(rows.map((r) => r.exchange))];
+      const p = await priceAt(this.deps.db, exchanges, draft.asset, valuationAsset, draft.time);
+      if (p) return p.price;
+      throw refuse(
+        `No stored ${draft.asset} price from ${new Date(draft.time).toISOString().slice(0, 16).replace('T', ' ')} UTC values this backdated flow: record it in ${valuationAsset}, at what it was worth then.`,
+      );
+    }
+    const { prices } = await loadValuation(this.deps.db, this.deps.trading, valuationAsset, now, async () => [
+      draft.asset,
+    ]);
+    const p = priceIn(draft.asset, valuationAsset, prices);
+    if (!p)
+      throw refuse(
+        `No price for ${draft.asset} is known, so the flow cannot be valued: open a ${draft.asset} market once, or record it in ${valuationAsset}.`,
+      );
+    return p.price;
   }
 
   async removeFlow(id: string): Promise<void> {
@@ -266,6 +330,18 @@ export class PortfolioService implements PortfolioApi {
   ): Promise<TargetWeight[]> {
     const options = readRiskOptions(input);
     const list = Array.isArray(assets) ? assets.filter((a): a is string => typeof a === 'string') : [];
+    // Checked before any history is loaded (the engine checks again): too many assets, or an unknown
+    // method, would otherwise read candles for every one of them first.
+    const early =
+      list.length > maxSuggestAssets || !suggestMethods.includes(method)
+        ? suggestTargets(method, list, null)
+        : null;
+    if (early && !early.ok)
+      throw new EngineFailure(
+        engineError('invalid-input', early.error, false, {
+          field: suggestMethods.includes(method) ? 'assets' : 'method',
+        }),
+      );
     const quote = options.quote;
     // Fully invested: the risk-based methods weigh the assets, not cash, which would take it all.
     const cash = method !== 'equal' && list.some((a) => a.trim().toUpperCase() === quote);
@@ -311,7 +387,11 @@ export class PortfolioService implements PortfolioApi {
     const trading = this.deps.trading;
     if (!trading || !accountId)
       return refuse('The trading engine has not started yet: open the Trade screen once, then plan again.');
-    const wanted = targetAssets(input);
+    // Parsed and capped before anything is loaded: a page sending 100,000 targets must not make the
+    // worker look up prices for each of them first.
+    const parsed = parseTargets(input);
+    if (!parsed.ok) return refuse(parsed.error);
+    const wanted = targetAssets({ targets: parsed.targets });
     const { prices } = await loadValuation(this.deps.db, trading, quote, this.now(), async () => wanted);
     const ctx = await rebalanceContext(this.deps.db, this.deps.market, accountId, quote, prices, wanted);
     if (!ctx)
@@ -355,14 +435,19 @@ export class PortfolioService implements PortfolioApi {
     return [valuationAsset, ...[...quotes].sort()];
   }
 
-  private async returnsOf(assets: string[], quote: string, o: RiskOptions): Promise<ReturnMatrix> {
+  private async returnsOf(
+    assets: string[],
+    quote: string,
+    o: RiskOptions,
+    weightOf?: (asset: string) => number,
+  ): Promise<ReturnMatrix> {
     const series = await Promise.all(
       assets.map(async (asset) => ({
         asset,
         closes: await this.candles.closes(`${asset}/${quote}`, o.interval, o.window + 1),
       })),
     );
-    return alignReturns(series, o.window);
+    return alignReturns(series, o.window, Math.min(minimums.var, minimums.correlation), weightOf);
   }
 
   private async snapshot(
@@ -387,12 +472,14 @@ export class PortfolioService implements PortfolioApi {
     for (const a of valuation.accounts)
       if (!series.has(a.id))
         notes.push(`${a.label} has no equity snapshot yet: its history starts when Lyra next records one.`);
+    const history = equityHistory(series, flows, current, (id) => valuation.labels.get(id) ?? id);
+    notes.push(...history.notes);
     return {
       quote,
       now,
       valuation,
       valued,
-      history: equityHistory(series, flows, current),
+      history,
       flows,
       rate: priceIn(valuationAsset, quote, valuation.prices)?.price ?? null,
       notes,

@@ -6,7 +6,6 @@ import type { OrderRequest } from '../api.js';
 import type { MarketAccess } from '../market-link.js';
 import type { BatchGate, RebalanceContext } from '../rebalance/index.js';
 import { terminalStatuses } from '../types.js';
-import { accountHoldings } from './holdings.js';
 import { priceIn, type SymbolPrices } from './marks.js';
 import type { TradingPort } from './ports.js';
 
@@ -38,8 +37,10 @@ async function marketsOf(db: LyraDb, market: MarketAccess | null, exchange: stri
 }
 
 /**
- * What the rebalance planner needs about the active trading account: its holdings priced in `quote`
- * (targets not held yet included at amount 0), its exchange's market rules, and the fee rate.
+ * What the rebalance planner needs about the active trading account: its free holdings priced in `quote`
+ * (targets not held yet included at amount 0), what open orders reserve, its exchange's market rules,
+ * and the fee rate. Only free balances are planned with: the risk gate lets an order spend free funds
+ * only, so a plan counting reserved ones would send sells whose buys are then refused.
  */
 export async function rebalanceContext(
   db: LyraDb,
@@ -51,7 +52,16 @@ export async function rebalanceContext(
 ): Promise<RebalanceContext | null> {
   const row = await db.accounts.get(accountId);
   if (!row) return null;
-  const held = accountHoldings(row).amounts;
+  const held: Record<string, string> = {};
+  for (const [asset, amount] of Object.entries(row.balances ?? {})) {
+    const d = Decimal.tryFrom(amount);
+    if (d && !d.isZero()) held[asset] = d.toString();
+  }
+  const reserved: { asset: string; amount: string }[] = [];
+  for (const [asset, amount] of Object.entries(row.reserved ?? {})) {
+    const d = Decimal.tryFrom(amount);
+    if (d && d.isPositive()) reserved.push({ asset, amount: d.toString() });
+  }
   const assets = new Set([...Object.keys(held), ...wanted]);
   const holdings = [...assets].map((asset) => ({
     asset,
@@ -68,6 +78,7 @@ export async function rebalanceContext(
     accountId,
     quote,
     holdings,
+    reserved,
     markets,
     feeRate: (fee ?? Decimal.from(defaultFeeRate)).toString(),
     newId: clientId,
@@ -80,6 +91,10 @@ export function tradingGate(db: LyraDb, trading: TradingPort, pollMs = 200): Bat
   return {
     preview: (order: OrderRequest) => trading.preview({ kind: 'order', order }),
     place: (order: OrderRequest, id: string) => trading.place({ kind: 'order', order }, id),
+    async free(asset: string) {
+      const row = await db.accounts.get(trading.activeAccountId());
+      return row?.balances?.[asset] ?? '0';
+    },
     async settle(ids: string[], timeoutMs: number) {
       const until = Date.now() + Math.max(0, timeoutMs);
       for (;;) {

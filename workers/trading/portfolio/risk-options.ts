@@ -1,8 +1,13 @@
+import { EngineFailure, engineError } from '../../shared/errors.js';
 import { valuationAsset } from '../valuation.js';
 import type { ReturnInterval, RiskOptions } from './api.js';
 
-/** Crypto trades every day and every hour: annualise by calendar periods unless told otherwise. */
-export const periodsPerYearOf: Record<ReturnInterval, number> = { '1d': 365, '1h': 8760 };
+/**
+ * Annualisation unless told otherwise: 252 trading days a year for daily returns (the convention the
+ * issue and the R reference state; 365 for crypto is an option), and 8,760 for hourly returns, which only
+ * crypto has around the clock (252 x 24 would assume hours that never trade).
+ */
+export const periodsPerYearOf: Record<ReturnInterval, number> = { '1d': 252, '1h': 8760 };
 
 export const defaultRiskOptions: RiskOptions = {
   quote: valuationAsset,
@@ -26,7 +31,9 @@ const fraction = (n: number) => n > 0 && n <= 1;
 /**
  * The risk screen's options, each checked and defaulted on its own: a bad value falls back to the
  * default rather than failing the whole screen, and the conventions the screen states are the ones used.
- * Without a periods-per-year, the interval's calendar count is used (365 daily, 8,760 hourly).
+ * Without a periods-per-year, the interval's default is used (252 daily, 8,760 hourly). A risk-free rate
+ * outside -1..1 is refused on its field: it is most likely a percentage (4 for 4 %), and silently using
+ * 0 instead would state a rate the user did not choose.
  */
 export function readRiskOptions(input: unknown): RiskOptions {
   const x = (input !== null && typeof input === 'object' ? input : {}) as Partial<
@@ -45,7 +52,7 @@ export function readRiskOptions(input: unknown): RiskOptions {
     window: Math.floor(num(x.window, d.window, (n) => n >= 2 && n <= 10_000)),
     periodsPerYear: num(x.periodsPerYear, periodsPerYearOf[interval], (n) => n > 0 && n <= 1_000_000),
     quantileType: x.quantileType === 1 || x.quantileType === '1' ? 1 : 7,
-    riskFree: num(x.riskFree, d.riskFree, (n) => n > -1 && n < 1),
+    riskFree: riskFreeOf(x.riskFree),
     ewmaLambda: num(x.ewmaLambda, d.ewmaLambda, (n) => n > 0 && n < 1),
     shockThreshold: num(x.shockThreshold, d.shockThreshold, (n) => n > 0 && n <= 2),
     rules: {
@@ -55,6 +62,28 @@ export function readRiskOptions(input: unknown): RiskOptions {
       clusterCorrelation: num(rules.clusterCorrelation, d.rules.clusterCorrelation, (n) => n > -1 && n <= 1),
     },
   };
+}
+
+function riskFreeOf(x: unknown): number {
+  if (x === undefined || x === null || (typeof x === 'string' && x.trim() === ''))
+    return defaultRiskOptions.riskFree;
+  const n = typeof x === 'string' ? Number(x) : x;
+  if (typeof n !== 'number' || !Number.isFinite(n))
+    throw new EngineFailure(
+      engineError('invalid-input', 'Enter the risk-free rate as a fraction, like 0.04 for 4 %.', false, {
+        field: 'riskFree',
+      }),
+    );
+  if (n < -1 || n > 1)
+    throw new EngineFailure(
+      engineError(
+        'invalid-input',
+        `A risk-free rate of ${n} is ${n * 100} % a year: enter it as a fraction between -1 and 1, like ${n / 100} for ${n} %.`,
+        false,
+        { field: 'riskFree' },
+      ),
+    );
+  return n;
 }
 
 const intervalWords: Record<ReturnInterval, { noun: string; adjective: string }> = {

@@ -11,6 +11,7 @@ import {
   drawdown,
   equityStats,
   exposure,
+  guarded,
   tooShort,
   valueAtRisk,
 } from './risk-report.js';
@@ -159,19 +160,38 @@ describe('exposure and concentration', () => {
 });
 
 describe('risk options', () => {
-  it('default to crypto conventions and state them', () => {
+  it('default to 252 a year for daily returns (8,760 hourly) and state them', () => {
     expect(readRiskOptions({})).toEqual(defaultRiskOptions);
+    expect(readRiskOptions({}).periodsPerYear).toBe(252);
     expect(readRiskOptions({ interval: '1h' }).periodsPerYear).toBe(8760);
-    expect(readRiskOptions({ periodsPerYear: 252, quantileType: 1, window: -3 })).toMatchObject({
-      periodsPerYear: 252,
+    expect(readRiskOptions({ periodsPerYear: 365, quantileType: 1, window: -3 })).toMatchObject({
+      periodsPerYear: 365,
       quantileType: 1,
       window: 250,
     });
     const text = conventions(readRiskOptions({ riskFree: 0.04 })).join(' ');
     expect(text).toMatch(/R quantile type 7/);
-    expect(text).toMatch(/365 periods a year/);
+    expect(text).toMatch(/252 periods a year \(trading days\)/);
     expect(text).toMatch(/Risk-free rate 4 % a year/);
     expect(text).toMatch(/lambda 0.94/);
+  });
+});
+
+describe('risk-free rate', () => {
+  it('is refused on its field outside -1..1 (4 meaning 4 %) instead of silently becoming 0', () => {
+    expect(() => readRiskOptions({ riskFree: 4 })).toThrow(/0\.04 for 4 %/);
+    let caught: unknown = null;
+    try {
+      readRiskOptions({ riskFree: '4' });
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toMatchObject({
+      error: { code: 'invalid-input', retryable: false, details: { field: 'riskFree' } },
+    });
+    expect(() => readRiskOptions({ riskFree: 'abc' })).toThrow(/fraction/);
+    expect(readRiskOptions({ riskFree: -0.01 }).riskFree).toBe(-0.01);
+    expect(readRiskOptions({ riskFree: '' }).riskFree).toBe(0);
   });
 });
 
@@ -191,5 +211,73 @@ describe('drawdown and equity statistics', () => {
     if ('insufficient' in s) throw new Error(s.message);
     expect(s.n).toBe(39);
     expect(s.vol).toBeGreaterThan(0);
+  });
+});
+
+describe('assets with a short history', () => {
+  it('are left out before the times are intersected, with a note naming the weight VaR leaves out', () => {
+    const long = closes(wave(41, 0, 0.03));
+    const short = new Map([...closes(wave(41, 1, 0.05))].slice(-6));
+    const r = alignReturns(
+      [
+        { asset: 'BTC', closes: long },
+        { asset: 'ETH', closes: closes(wave(41, 2, 0.04)) },
+        { asset: 'NEW', closes: short },
+      ],
+      30,
+      20,
+      (a) => (a === 'NEW' ? 0.125 : 0.4),
+    );
+    expect(r.assets).toEqual(['BTC', 'ETH']);
+    expect(r.periods).toBe(30);
+    expect(r.notes.join(' ')).toMatch(
+      /NEW: only 6 closes .*21 needed.*leaves out its 12\.5 % of the portfolio/,
+    );
+  });
+});
+
+describe('risk sections that cannot be computed (review fixes)', () => {
+  const index = (values: number[]): Series => ({
+    times: Float64Array.from(values.map((_, i) => t0 + i * DAY)),
+    values: Float64Array.from(values),
+  });
+
+  it('equity statistics after a wipe-out use the returns since the restart, or say what they lack', () => {
+    const o = { ...defaultRiskOptions, window: 100 };
+    // 1 ... 0 (wiped out) ... restart at 1: a return from 0 is undefined and must not reach the metrics.
+    const few = equityStats(index([1, 1.01, 0, 1, 1.02, 1.01]), o);
+    expect(few).toMatchObject({ insufficient: true });
+    expect((few as Insufficient).message).toMatch(
+      /wiped out on 2026-01-03.*needs at least 10 daily returns; there are 2/,
+    );
+    const after = Array.from({ length: 15 }, (_, i) => 1 + 0.01 * Math.sin(i));
+    const ok = equityStats(index([1, 1.01, 0, ...after]), o);
+    if ('insufficient' in ok) throw new Error(ok.message);
+    expect(ok.n).toBe(14);
+    expect(Number.isFinite(ok.vol)).toBe(true);
+    expect(equityStats(index([1, NaN, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]), o)).toMatchObject({
+      insufficient: true,
+    });
+  });
+
+  it('the drawdown of a wiped-out index is 100 % there and restarts with the new money', () => {
+    const d = drawdown(index([1, 1.2, 0, 1, 0.9]));
+    if ('insufficient' in d) throw new Error(d.message);
+    expect(d.max).toBe(1);
+    expect(d.current).toBeCloseTo(0.1, 12);
+    expect(drawdown(index([1, Infinity, 1]))).toMatchObject({ insufficient: true });
+  });
+
+  it('a statistic that throws becomes a section with a message', () => {
+    expect(
+      guarded('VaR', () => {
+        throw new RangeError('quantile type must be 1 or 7, got 3');
+      }),
+    ).toEqual({
+      insufficient: true,
+      have: 0,
+      need: 0,
+      message: 'VaR could not be computed: quantile type must be 1 or 7, got 3.',
+    });
   });
 });

@@ -1,7 +1,6 @@
 import {
   correlatedClusters,
   correlationShocks,
-  drawdownSeries,
   ewmaCorrelationMatrix,
   historicalCvar,
   historicalVar,
@@ -75,6 +74,15 @@ export function exposure(valued: ValuedHoldings, quote: string): ExposureReport 
   return { gross, net, byAsset: slices(byAsset), byAccount: slices(byAccount) };
 }
 
+/** "2026-04-01" for the notes. */
+function day(t: number): string {
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+/**
+ * Drawdown of the flow-adjusted index. An index at 0 is a total loss (drawdown 1); the index restarts
+ * after it, and so does the running peak, so the curve after a wipe-out measures the new money only.
+ */
 export function drawdown(index: Series): { series: Series; current: number; max: number } | Insufficient {
   const n = index.values.length;
   if (n < minimums.drawdown)
@@ -83,9 +91,27 @@ export function drawdown(index: Series): { series: Series; current: number; max:
       minimums.drawdown,
       'The drawdown needs at least 2 equity snapshots; Lyra records one a minute while it runs.',
     );
-  const dd = drawdownSeries(index.values);
+  for (let i = 0; i < n; i++)
+    if (!Number.isFinite(index.values[i] as number))
+      return insufficient(
+        0,
+        minimums.drawdown,
+        `The equity history has an unreadable value on ${day(index.times[i] as number)}, so no drawdown is shown.`,
+      );
+  const dd = new Float64Array(n);
+  let peak = 0;
   let max = 0;
-  for (let i = 0; i < n; i++) if ((dd[i] as number) > max) max = dd[i] as number;
+  for (let i = 0; i < n; i++) {
+    const v = index.values[i] as number;
+    if (v > 0) {
+      if (v > peak) peak = v;
+      dd[i] = 1 - v / peak;
+    } else {
+      dd[i] = 1;
+      peak = 0;
+    }
+    if ((dd[i] as number) > max) max = dd[i] as number;
+  }
   return { series: { times: index.times, values: dd }, current: dd[n - 1] as number, max };
 }
 
@@ -140,12 +166,44 @@ export function valueAtRisk(
   };
 }
 
-/** Volatility and ratios of the flow-adjusted equity, sampled at the interval. */
+/**
+ * Volatility and ratios of the flow-adjusted equity, sampled at the interval. A return is only defined
+ * from a positive index: after a wipe-out (index 0) the statistics use the returns since the restart.
+ */
 export function equityStats(index: Series, o: RiskOptions): EquityStats | Insufficient {
   const sampled = resample(index, timeframeMs[o.interval]);
-  const r = simpleReturns(sampled.values.subarray(Math.max(0, sampled.values.length - o.window - 1)));
-  if (r.length < minimums.equityStats)
-    return tooShort('Equity statistics', r.length, minimums.equityStats, o);
+  let from = Math.max(0, sampled.values.length - o.window - 1);
+  let zeroAt: number | null = null;
+  for (let i = from; i < sampled.values.length; i++) {
+    const v = sampled.values[i] as number;
+    if (!Number.isFinite(v))
+      return insufficient(
+        0,
+        minimums.equityStats,
+        `The equity history has an unreadable value on ${day(sampled.times[i] as number)}, so no equity statistics are shown.`,
+      );
+    if (!(v > 0)) {
+      from = i + 1;
+      zeroAt = sampled.times[i] as number;
+    }
+  }
+  const r = simpleReturns(sampled.values.subarray(from));
+  if (r.length < minimums.equityStats) {
+    const short = tooShort('Equity statistics', r.length, minimums.equityStats, o);
+    return zeroAt === null
+      ? short
+      : {
+          ...short,
+          message: `The equity was wiped out on ${day(zeroAt)}, so equity statistics start again after it. ${short.message}`,
+        };
+  }
+  for (const x of r)
+    if (!Number.isFinite(x))
+      return insufficient(
+        r.length,
+        minimums.equityStats,
+        'A return of the equity is not a number, so no equity statistics are shown.',
+      );
   const m = riskMetrics(r, { periodsPerYear: o.periodsPerYear, riskFree: o.riskFree });
   return {
     n: m.n_returns,
@@ -155,6 +213,23 @@ export function equityStats(index: Series, o: RiskOptions): EquityStats | Insuff
     calmar: m.calmar_annualised,
     maxDrawdown: m.max_drawdown,
   };
+}
+
+/**
+ * A section of a view that could not be computed (a statistic refusing its input) becomes data with a
+ * message, so one bad series never takes the whole screen down as an internal error.
+ */
+export function guarded<T>(what: string, compute: () => T): T | Insufficient {
+  try {
+    return compute();
+  } catch (e) {
+    return failed(what, e);
+  }
+}
+
+/** What a section says when its statistic threw. */
+export function failed(what: string, e: unknown): Insufficient {
+  return insufficient(0, 0, `${what} could not be computed: ${e instanceof Error ? e.message : String(e)}.`);
 }
 
 export function correlation(returns: ReturnMatrix, o: RiskOptions): CorrelationReport | Insufficient {

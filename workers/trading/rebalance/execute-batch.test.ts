@@ -52,8 +52,14 @@ class FakeGate implements BatchGate {
       failAfterSettle?: Record<string, { rule: RiskRule; message: string }>;
       placeThrows?: Record<string, EngineError>;
       previewThrows?: Record<string, unknown>;
+      /** Free balance per asset; plenty unless a test says otherwise. */
+      free?: Record<string, string>;
     } = {},
   ) {}
+
+  async free(asset: string): Promise<string> {
+    return this.opts.free?.[asset] ?? '1000000';
+  }
 
   async preview(order: OrderRequest): Promise<OrderPreview> {
     this.log.push(`preview ${order.side} ${order.symbol}`);
@@ -185,6 +191,23 @@ describe('executeBatch, proceed', () => {
 });
 
 describe('executeBatch, all-or-nothing', () => {
+  it('sends nothing when the free cash and the sells’ proceeds cannot pay for the buys', async () => {
+    // 200 USDT free (800 more held by open orders): a 500 sell cannot fund a 1,000 buy.
+    const gate = new FakeGate({ fundedBySells: true, free: { USDT: '200' } });
+    const p = plan([
+      { ...leg('rb-sell-btc', 'sell', 'BTC', '0.01'), notional: 500, estFee: 0.5 },
+      { ...leg('rb-buy-eth', 'buy', 'ETH', '0.5'), notional: 1000, estFee: 1 },
+    ]);
+    const r = await executeBatch(p, 'all-or-nothing', gate);
+    expect(gate.log.filter((l) => l.startsWith('place '))).toEqual([]);
+    expect(r.legs.map((l) => l.status)).toEqual(['not-sent', 'not-sent']);
+    expect(r.legs[0]!.reason).toMatch(/need about 1,?001(\.00)? USDT.*only 200(\.00)? USDT is free.*499\.5/);
+    // With enough free cash the same batch goes.
+    const rich = new FakeGate({ fundedBySells: true, free: { USDT: '600' } });
+    const ok = await executeBatch(p, 'all-or-nothing', rich);
+    expect(ok.legs.map((l) => l.status)).toEqual(['sent', 'sent']);
+  });
+
   it('previews every leg first; a buy short of funds the sells will bring does not stop the batch', async () => {
     const gate = new FakeGate({ fundedBySells: true });
     const r = await executeBatch(twoSellsTwoBuys(), 'all-or-nothing', gate);

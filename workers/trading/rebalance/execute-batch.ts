@@ -6,6 +6,8 @@ import type {
   RebalanceLeg,
   RebalancePlan,
 } from '../portfolio/api.js';
+import { Decimal } from '../../money/decimal.js';
+import { formatValue } from '../risk/format.js';
 import { messageOf, verdictOf, type Verdict } from './gate-verdict.js';
 
 /**
@@ -23,6 +25,8 @@ import { messageOf, verdictOf, type Verdict } from './gate-verdict.js';
 export interface BatchGate {
   preview(order: OrderRequest): Promise<OrderPreview>;
   place(order: OrderRequest, clientOrderId: string): Promise<{ id: string }>;
+  /** The active account's free (not reserved) balance of an asset, decimal text. */
+  free(asset: string): Promise<string>;
   /** Resolves when every listed order is terminal (filled, cancelled...), or after timeoutMs. */
   settle(orderIds: string[], timeoutMs: number): Promise<void>;
 }
@@ -60,11 +64,14 @@ export async function executeBatch(
   const placedIds: string[] = [];
   let stopped: string | null = null;
 
+  const previews: (OrderPreview | null)[] = legs.map(() => null);
   const preview = async (i: number, sellsPending: boolean): Promise<Verdict> => {
     const bad = malformed[i];
     if (bad) return { kind: 'fail', message: bad };
     try {
-      return verdictOf(await gate.preview(legs[i]!.order), sellsPending);
+      const p = await gate.preview(legs[i]!.order);
+      previews[i] = p;
+      return verdictOf(p, sellsPending);
     } catch (e) {
       return { kind: 'fail', message: messageOf(e) };
     }
@@ -85,6 +92,10 @@ export async function executeBatch(
       for (let i = 0; i < legs.length; i++) if (!refused.includes(i)) set(i, 'not-sent', why);
       return { mode, legs: results };
     }
+    // The gate lets a buy through before the sells only because their proceeds will pay for it; that
+    // holds only if the free cash and the proceeds cover every buy, which is checked before anything goes.
+    const short = await shortfall(legs, sells, buys, previews, gate);
+    if (short !== null) return unsentAll(short);
   } else for (let i = 0; i < legs.length; i++) if (malformed[i]) set(i, 'rejected', malformed[i]!);
 
   // The sells. In all-or-nothing mode they were previewed above; the place itself runs the gate again.
@@ -143,6 +154,59 @@ export async function executeBatch(
     stopped = stopReason(results, i, sentSells, sentBuys, 'was refused after the sells');
   }
   return { mode, legs: results };
+}
+
+/** The quote a leg's symbol settles in: "BTC/USDT" and "BTC/USDT:USDT" both in USDT. */
+function quoteOf(symbol: string): string {
+  return symbol.split('/')[1]?.split(':')[0] ?? '';
+}
+
+/** A leg's value and fee in its quote: the gate's estimate when it gave one, else the plan's. */
+function valueOf(leg: RebalanceLeg, p: OrderPreview | null): { value: Decimal; fee: Decimal } {
+  const cost = Decimal.tryFrom(p?.estimate?.cost ?? null);
+  const fee = Decimal.tryFrom(p?.estimate?.fee ?? null);
+  if (cost !== null && fee !== null && cost.isPositive()) return { value: cost, fee: fee.abs() };
+  const num = (x: unknown) =>
+    typeof x === 'number' && Number.isFinite(x) && x >= 0 ? Decimal.from(x) : Decimal.ZERO;
+  return { value: num(leg.notional), fee: num(leg.estFee) };
+}
+
+/**
+ * Why the buys cannot be paid (per quote: their cost and fees against the free balance plus the sells'
+ * proceeds after fees), or null when they can.
+ */
+async function shortfall(
+  legs: RebalanceLeg[],
+  sells: number[],
+  buys: number[],
+  previews: (OrderPreview | null)[],
+  gate: BatchGate,
+): Promise<string | null> {
+  const need = new Map<string, Decimal>();
+  const proceeds = new Map<string, Decimal>();
+  const add = (m: Map<string, Decimal>, k: string, d: Decimal) => m.set(k, (m.get(k) ?? Decimal.ZERO).add(d));
+  for (const i of buys) {
+    const v = valueOf(legs[i]!, previews[i] ?? null);
+    add(need, quoteOf(legs[i]!.order.symbol), v.value.add(v.fee));
+  }
+  for (const i of sells) {
+    const v = valueOf(legs[i]!, previews[i] ?? null);
+    add(proceeds, quoteOf(legs[i]!.order.symbol), v.value.sub(v.fee));
+  }
+  for (const [quote, cost] of need) {
+    let free: Decimal | null;
+    try {
+      free = Decimal.tryFrom(await gate.free(quote));
+    } catch {
+      free = null;
+    }
+    if (free === null)
+      return `Not sent: the free ${quote} balance could not be read, so the all-or-nothing batch cannot tell whether its buys can be paid.`;
+    const fromSells = proceeds.get(quote) ?? Decimal.ZERO;
+    if (cost.gt(free.add(fromSells)))
+      return `Not sent: the buys need about ${formatValue(cost, 'ceil')} ${quote} with fees, but only ${formatValue(free, 'floor')} ${quote} is free and the sells bring about ${formatValue(fromSells, 'floor')} ${quote} after fees. Funds held by open orders do not count: cancel them, or plan again.`;
+  }
+  return null;
 }
 
 function resultOf(leg: RebalanceLeg): BatchLegResult {

@@ -2,4 +2,4 @@
 export { executeBatch, type BatchGate, type BatchOptions } from './execute-batch.js';
 export { parseTargets, type ParsedTarget, type ParsedTargets } from './parse-targets.js';
 export { planRebalance, type RebalanceContext } from './plan-rebalance.js';
-export { suggestTargets, type Suggestion } from './suggest.js';
+export { MAX_ASSETS, suggestTargets, type Suggestion } from './suggest.js';

@@ -16,6 +16,28 @@ const holdings = [
 ];
 
 describe('planRebalance', () => {
+  it('lists funds held by open orders as skipped instead of planning with them', () => {
+    const plan = planRebalance(
+      targets({ ETH: '100' }),
+      context({
+        holdings: [
+          { asset: 'USDT', amount: '200', price: 1 },
+          { asset: 'BTC', amount: '0.01', price: 30_000 },
+          { asset: 'ETH', amount: '0', price: 2_000 },
+        ],
+        reserved: [{ asset: 'USDT', amount: '800' }],
+      }),
+    );
+    expect(plan.total).toBe(500);
+    expect(plan.skipped).toContainEqual({
+      asset: 'USDT',
+      reason: '800 USDT is held by open orders; cancel them to include it.',
+    });
+    const buy = plan.legs.find((l) => l.order.side === 'buy')!;
+    // The buy fits the 200 free plus the sale of the BTC, not the 800 the open orders hold.
+    expect(buy.notional).toBeLessThanOrEqual(500);
+  });
+
   it('sells what is over target and buys what is under, to the target itself', () => {
     const plan = planRebalance(targets({ BTC: '40', ETH: '40', USDT: '20' }), context({ holdings }));
     expect(plan.ok).toBe(true);

@@ -22,10 +22,15 @@ export interface RebalanceContext {
   /** The valuation and quote currency, e.g. 'USDT'; it counts as cash and may itself be a target. */
   quote: string;
   /**
-   * The active account, free plus reserved. A target asset not held yet needs a row with amount '0' and
-   * its price. The quote currency is valued at 1 whatever price its row carries.
+   * The active account's free balances. A target asset not held yet needs a row with amount '0' and its
+   * price. The quote currency is valued at 1 whatever price its row carries.
    */
   holdings: HoldingInput[];
+  /**
+   * Amounts held by open orders: not planned with (the risk gate lets orders spend free funds only),
+   * listed in `skipped` so the user knows what to cancel to include them.
+   */
+  reserved?: { asset: string; amount: string }[];
   /** Tradable spot markets of the account's exchange. */
   markets: { symbol: string; base: string; quote: string; rules: MarketRules }[];
   /** Taker fee as a fraction, e.g. '0.001'; a market whose own taker rate is higher is charged that. */
@@ -95,6 +100,12 @@ export function planRebalance(input: unknown, ctx: RebalanceContext): RebalanceP
     skipped.push({
       asset,
       reason: `No price for ${asset}: it is left out of the total and not traded; connect to its market once to include it.`,
+    });
+
+  for (const r of ctx.reserved ?? [])
+    skipped.push({
+      asset: r.asset,
+      reason: `${r.amount} ${r.asset} is held by open orders; cancel them to include it.`,
     });
 
   const candidates: Candidate[] = [];
