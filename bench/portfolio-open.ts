@@ -3,6 +3,7 @@ import { Dexie } from 'dexie';
 import { LyraDb, type EquityBlockRow } from '../workers/store/db.js';
 import { PortfolioService } from '../workers/trading/portfolio/portfolio-service.js';
 import { pointsPerBlock } from '../workers/trading/portfolio/equity-store.js';
+import { thinHistory } from '../workers/trading/portfolio/equity-thinning.js';
 import type { ClosedTrade, FillRecord, PaperAccount, PositionRecord } from '../workers/trading/types.js';
 import { mulberry32 } from './random.js';
 
@@ -11,8 +12,11 @@ import { mulberry32 } from './random.js';
  * fills across 3 accounts and 5 symbols, with their positions, closed trades and a quarter of a year of
  * minute equity snapshots): the time until `portfolio({quote})` answers. Peer: Dexie merely reading every
  * fill with `toArray()`, which is what a screen that summed the fills on open would pay at the least.
- * The first open after the fills were written builds the running fee totals (one cursor pass); later
- * opens read only the fills newer than the totals. Both are reported. Goal: under 1 s for an open.
+ * The first open after the fills were written builds the running fee totals (one read of every fill);
+ * later opens read only the fills newer than the totals. The executive view likewise builds its closed-
+ * trade totals (fills / 4 trades) on its first open. The equity history is a year of minute snapshots per
+ * account, thinned as the recorder keeps it (every point for a week, hourly for the rest of the year).
+ * First and later opens are reported. Goal: under 1 s for an open.
  */
 export interface PortfolioOpenOptions {
   fills: number;
@@ -31,7 +35,12 @@ const prices: Record<string, number> = {
 };
 const t0 = Date.UTC(2026, 0, 1);
 const minute = 60_000;
-const equityPoints = 90 * 24 * 60;
+const day = 86_400_000;
+/** When the screens are opened. */
+const openAt = t0 + 100 * day;
+/** A year of minute snapshots before `openAt`, per account. */
+const equityPoints = 365 * 24 * 60;
+const equityFrom = openAt - equityPoints * minute;
 
 function account(id: string): PaperAccount {
   return {
@@ -48,7 +57,8 @@ function account(id: string): PaperAccount {
   };
 }
 
-async function fillStore(db: LyraDb, o: PortfolioOpenOptions): Promise<void> {
+/** Fills the store; returns how many equity points are stored after thinning. */
+async function fillStore(db: LyraDb, o: PortfolioOpenOptions): Promise<number> {
   const rand = mulberry32(o.seed);
   await db.accounts.bulkPut(accounts.map(account));
   const batch = 10_000;
@@ -104,19 +114,28 @@ async function fillStore(db: LyraDb, o: PortfolioOpenOptions): Promise<void> {
     });
   await db.positions.bulkPut(positions);
   await db.closedTrades.bulkPut(closed);
-  const blocks: EquityBlockRow[] = [];
-  for (const a of accounts)
-    for (let start = 0; start < equityPoints; start += pointsPerBlock) {
-      const n = Math.min(pointsPerBlock, equityPoints - start);
-      const time = new Float64Array(n);
-      const equity = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        time[i] = t0 + (start + i) * minute;
-        equity[i] = 100_000 * (1 + 0.0001 * Math.sin((start + i) / 500));
+  const series = new Map(
+    accounts.map((a) => {
+      const times = new Float64Array(equityPoints);
+      const values = new Float64Array(equityPoints);
+      for (let i = 0; i < equityPoints; i++) {
+        times[i] = equityFrom + i * minute;
+        values[i] = 100_000 * (1 + 0.0001 * Math.sin(i / 500));
       }
-      blocks.push({ accountId: a, start: time[0]!, time, equity });
-    }
+      return [a, { times, values }];
+    }),
+  );
+  const blocks: EquityBlockRow[] = [];
+  for (const [a, s] of thinHistory(series, [], openAt))
+    for (let start = 0; start < s.times.length; start += pointsPerBlock)
+      blocks.push({
+        accountId: a,
+        start: s.times[start]!,
+        time: s.times.slice(start, start + pointsPerBlock),
+        equity: s.values.slice(start, start + pointsPerBlock),
+      });
   await db.equityBlocks.bulkPut(blocks);
+  const stored = blocks.reduce((n, b) => n + b.time.length, 0);
   await db.tickers.bulkPut(
     Object.entries(prices).map(([symbol, last]) => ({
       exchange: 'binance',
@@ -135,6 +154,7 @@ async function fillStore(db: LyraDb, o: PortfolioOpenOptions): Promise<void> {
       ask: null,
     })),
   );
+  return stored;
 }
 
 const ms = (t: number) => performance.now() - t;
@@ -159,18 +179,22 @@ export async function benchPortfolioOpen(o: PortfolioOpenOptions): Promise<Recor
   const t = performance.now();
   const seed = new LyraDb(name);
   await seed.open();
-  await fillStore(seed, o);
+  const blocksPoints = await fillStore(seed, o);
   seed.close();
   const setupSeconds = ms(t) / 1000;
   const open = (db: LyraDb) =>
-    new PortfolioService({ db, trading: null, market: null, now: () => t0 + 100 * 86_400_000 }).portfolio({
-      quote: 'USDT',
-    });
+    new PortfolioService({ db, trading: null, market: null, now: () => openAt }).portfolio({ quote: 'USDT' });
+  const executive = (db: LyraDb) =>
+    new PortfolioService({ db, trading: null, market: null, now: () => openAt }).executive({ quote: 'USDT' });
 
   // The first open counts every fill once, to start the running fee totals.
   const first = await cold(name, open);
   if (first.out.holdings.length === 0 || !(first.out.feesPaid > 0))
     throw new Error('The portfolio came back empty: the benchmark is invalid');
+  // The executive view's first open counts every closed trade once, to start the running trade totals.
+  const firstExecutive = await cold(name, executive);
+  if (firstExecutive.out.trades !== Math.floor(o.fills / 4))
+    throw new Error('The executive view lost trades');
   const times = { open: [] as number[], peer: [] as number[], executive: [] as number[] };
   for (let r = 0; r < o.rounds; r++) {
     const lyra = await cold(name, open);
@@ -180,11 +204,13 @@ export async function benchPortfolioOpen(o: PortfolioOpenOptions): Promise<Recor
     const peer = await cold(name, (db) => db.fills.toArray());
     if (peer.out.length !== o.fills) throw new Error('The peer did not read every fill');
     times.peer.push(peer.ms);
-    const executive = await cold(name, (db) =>
-      new PortfolioService({ db, trading: null, market: null }).executive({ quote: 'USDT' }),
-    );
-    if (executive.out.trades !== Math.floor(o.fills / 4)) throw new Error('The executive view lost trades');
-    times.executive.push(executive.ms);
+    const exec = await cold(name, executive);
+    if (
+      exec.out.trades !== firstExecutive.out.trades ||
+      exec.out.expectancy !== firstExecutive.out.expectancy
+    )
+      throw new Error('The executive view changed between opens: the benchmark is invalid');
+    times.executive.push(exec.ms);
   }
   await Dexie.delete(name);
   const openMs = median(times.open);
@@ -198,19 +224,26 @@ export async function benchPortfolioOpen(o: PortfolioOpenOptions): Promise<Recor
       ...o,
       accounts: accounts.length,
       symbols: symbols.length,
-      equityPoints: equityPoints * accounts.length,
+      equityPointsRecorded: equityPoints * accounts.length,
+      equityPointsStored: blocksPoints,
+      closedTrades: Math.floor(o.fills / 4),
       setupSeconds: r2(setupSeconds),
     },
     lyra: {
       firstOpenMs: r2(first.ms),
       openMs: r2(openMs),
+      firstExecutiveMs: r2(firstExecutive.ms),
       executiveOpenMs: r2(median(times.executive)),
       equityPoints: first.out.equity.times.length,
     },
     peer: { readAllFillsMs: r2(peerMs) },
-    ratio: { openVsReadAllFills: r2(openMs / peerMs), firstOpenVsReadAllFills: r2(first.ms / peerMs) },
+    ratio: {
+      openVsReadAllFills: r2(openMs / peerMs),
+      firstOpenVsReadAllFills: r2(first.ms / peerMs),
+      executiveOpenVsReadAllFills: r2(median(times.executive) / peerMs),
+    },
     // The engine counts the fills once in the background when it starts (PortfolioService.start), so the
     // screen meets the first-open figure only if it is opened before that pass ends, once per device.
-    goal: { openMs: 1000, met: openMs < 1000 },
+    goal: { openMs: 1000, met: openMs < 1000, firstOpenMet: first.ms < 1000 },
   };
 }

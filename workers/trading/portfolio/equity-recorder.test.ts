@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { Dexie } from 'dexie';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LyraDb } from '../../store/db.js';
 import type { PaperAccount } from '../types.js';
 import { EquityRecorder } from './equity-recorder.js';
@@ -119,6 +119,38 @@ describe('the equity recorder', () => {
     expect([...all.get('paper:binance')!.times]).toEqual([t0, t0 + 3_660_000]);
     // The live account holds XYZ, which has no price: a partial sum would read as a loss.
     expect(all.has('live:x')).toBe(false);
+  });
+
+  it('thins the older history when it records, at most once an hour', async () => {
+    const db = freshDb();
+    const clock = { now: t0 + 10 * 86_400_000 };
+    await db.accounts.put(paper({ USDT: '1000' }));
+    const store = new EquityStore(db);
+    // Ten days of minute snapshots.
+    await store.append(
+      Array.from({ length: 10 * 1440 }, (_, i) => ({
+        accountId: 'paper:binance',
+        time: t0 + i * 60_000,
+        equity: 1000 + (i % 7),
+      })),
+    );
+    const r = new EquityRecorder({
+      db,
+      equity: store,
+      trading: port({}),
+      now: () => clock.now,
+      newId: () => 'f',
+    });
+    await r.record(true);
+    const times = (await store.all()).get('paper:binance')!.times;
+    // The first two days hourly (plus the first point and the drawdown's peak and trough); the last week
+    // and a day as recorded; the new point.
+    expect(times.length).toBeGreaterThanOrEqual(2 * 24 + 8 * 1440);
+    expect(times.length).toBeLessThanOrEqual(2 * 24 + 8 * 1440 + 4);
+    const spy = vi.spyOn(store, 'thin');
+    clock.now += 60_000;
+    await r.record(true);
+    expect(spy).not.toHaveBeenCalled();
   });
 
   it('stamps a snapshot after reading the balances, not before', async () => {

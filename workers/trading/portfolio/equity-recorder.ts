@@ -99,6 +99,8 @@ export class EquityRecorder implements AccountEvents {
         points.push({ accountId: a.id, time: now, equity });
       }
       await this.deps.equity.append(points);
+      // Older history is thinned here, at most once an hour: a failure leaves it whole, never unrecorded.
+      await this.deps.equity.thinIfDue(now).catch(() => null);
     });
   }
 

@@ -1,9 +1,16 @@
 import { Dexie } from 'dexie';
 import type { EquityBlockRow, LyraDb } from '../../store/db.js';
 import type { Series } from './api.js';
+import { defaultThinning, thinHistory, thinningCuts, type ThinningPolicy } from './equity-thinning.js';
 
 /** Points per stored block: a year of minute snapshots is a few hundred rows, and a block stays small to rewrite. */
 export const pointsPerBlock = 1000;
+
+/** Thinning runs at most this often. */
+export const thinEveryMs = 3_600_000;
+
+/** When the history was last thinned (portfolioCache), so a reload does not thin again within the hour. */
+export const thinnedKey = 'equity-thinned';
 
 export interface EquityPoint {
   accountId: string;
@@ -28,7 +35,61 @@ function grow(block: EquityBlockRow, time: number, equity: number): EquityBlockR
  * replaces its value, an earlier one is dropped.
  */
 export class EquityStore {
-  constructor(private readonly db: LyraDb) {}
+  private thinnedAt = -Infinity;
+
+  constructor(
+    private readonly db: LyraDb,
+    private readonly policy: ThinningPolicy = defaultThinning,
+  ) {}
+
+  /**
+   * Thins the history (see thinHistory) unless that was done less than an hour ago, here or before a
+   * reload. Returns how many points were dropped, or null when it did not run.
+   */
+  async thinIfDue(now: number): Promise<number | null> {
+    if (now >= this.thinnedAt && now - this.thinnedAt < thinEveryMs) return null;
+    this.thinnedAt = now;
+    return this.thin(now, false);
+  }
+
+  /**
+   * Thins every account's history in one transaction with the flows it is thinned around: reads every
+   * block, rewrites only the blocks that hold thinned points of an account that changed.
+   */
+  async thin(now: number, force = true): Promise<number | null> {
+    const db = this.db;
+    return db.transaction('rw', [db.equityBlocks, db.cashFlows, db.portfolioCache], async () => {
+      const mark = (await db.portfolioCache.get(thinnedKey))?.value as { at: number } | undefined;
+      if (!force && mark && now >= mark.at && now - mark.at < thinEveryMs) return null;
+      const { hourCut } = thinningCuts(now, this.policy);
+      const [blocks, flows] = await Promise.all([db.equityBlocks.toArray(), db.cashFlows.toArray()]);
+      const series = joinBlocks(blocks);
+      const thinned = thinHistory(series, flows, now, this.policy);
+      let dropped = 0;
+      for (const [accountId, s] of thinned) {
+        dropped += (series.get(accountId)?.times.length ?? 0) - s.times.length;
+        const own = blocks.filter((b) => b.accountId === accountId);
+        const old = own.filter((b) => b.start <= hourCut);
+        const keepFrom = Math.min(...own.filter((b) => b.start > hourCut).map((b) => b.start));
+        let end = 0;
+        while (end < s.times.length && (s.times[end] as number) < keepFrom) end++;
+        const rows: EquityBlockRow[] = [];
+        for (let i = 0; i < end; i += pointsPerBlock) {
+          const j = Math.min(end, i + pointsPerBlock);
+          rows.push({
+            accountId,
+            start: s.times[i] as number,
+            time: s.times.slice(i, j),
+            equity: s.values.slice(i, j),
+          });
+        }
+        await db.equityBlocks.bulkDelete(old.map((b) => [b.accountId, b.start] as [string, number]));
+        await db.equityBlocks.bulkPut(rows);
+      }
+      await db.portfolioCache.put({ key: thinnedKey, value: { at: now } });
+      return dropped;
+    });
+  }
 
   /** Appends every point in one transaction. */
   async append(points: readonly EquityPoint[]): Promise<void> {

@@ -4,6 +4,7 @@ import type { ClosedTrade } from '../types.js';
 import type { CashFlow, Series } from './api.js';
 import { executiveView, utcMonthStart } from './executive.js';
 import { valueHoldings } from './holdings.js';
+import { tradeTotalsOf } from './trade-totals.js';
 import type { PricePoint } from './marks.js';
 import { equityHistory } from './performance.js';
 
@@ -98,7 +99,7 @@ describe('the executive view', () => {
         new Map([['a', { time: now, equity: valued.total }]]),
       ),
       rate: 1,
-      closedTrades: [trade('30'), trade('-10'), trade('20'), trade('0')],
+      trades: [tradeTotalsOf([trade('30'), trade('-10')]), tradeTotalsOf([trade('20'), trade('0')])],
       prices,
       breakers: [{ label: 'Paper', state: breaker(false, null) }],
     });
@@ -125,7 +126,7 @@ describe('the executive view', () => {
       valued: valueHoldings([], 'EUR', prices),
       history: equityHistory(new Map(), []),
       rate: 0.5,
-      closedTrades: [],
+      trades: [],
       prices,
       breakers: [
         { label: 'Paper', state: breaker(true, 'equity fell 1,050 since 00:00 UTC') },
@@ -157,7 +158,7 @@ describe('the executive view', () => {
       valued: valueHoldings([], 'USDT', prices),
       history: equityHistory(new Map(), []),
       rate: 1,
-      closedTrades: [trade('10', 'BTC/USDT:USDT'), trade('-5', 'ABC/QQQ'), trade('-6', 'DEF/QQQ')],
+      trades: [tradeTotalsOf([trade('10', 'BTC/USDT:USDT'), trade('-5', 'ABC/QQQ'), trade('-6', 'DEF/QQQ')])],
       prices,
       breakers: [],
     });

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { Dexie } from 'dexie';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LyraDb } from '../../store/db.js';
 import type { FillRecord } from '../types.js';
 import { feeTotals } from './fee-totals.js';
@@ -51,5 +51,29 @@ describe('running fee totals', () => {
     // A live reconcile books a fill with the exchange's (older) time.
     await db.fills.put(fill('b', 5, '3'));
     expect(await feeTotals(db, { a: 40, b: 0 })).toEqual({ a: { USDT: '0.5' }, b: { USDT: '5' } });
+  });
+
+  it('sum fees exactly without a Decimal per fill, and read the fills once on the first pass', async () => {
+    db = new LyraDb(`fees-${Math.random()}`);
+    await db.fills.bulkPut([
+      fill('a', 1, '0.123456789012345678'),
+      fill('a', 2, '1e-18'),
+      fill('a', 3, '7'),
+      fill('a', 4, '0'),
+      fill('a', 5, '0.00000001', 'BNB'),
+      fill('a', 6, '-0.00000001', 'BNB'),
+      // No fee asset: not counted.
+      fill('b', 7, '0.5', ''),
+      fill('b', 8, '-0.25'),
+    ]);
+    const where = vi.spyOn(db.fills, 'where');
+    expect(await feeTotals(db, { a: 0, b: 0 })).toEqual({
+      a: { USDT: '7.123456789012345679', BNB: '0' },
+      b: { USDT: '-0.25' },
+    });
+    expect(where).not.toHaveBeenCalled();
+    // Later passes go on from those totals.
+    await db.fills.put(fill('a', 9, '0.876543210987654321'));
+    expect((await feeTotals(db, { a: 0, b: 0 })).a).toEqual({ USDT: '8', BNB: '0' });
   });
 });

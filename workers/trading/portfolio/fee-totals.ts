@@ -23,18 +23,70 @@ interface FeeCache {
 
 export const feeCacheKey = 'fee-totals';
 
-function addFee(fees: Map<string, Decimal>, fill: FillRecord): void {
-  const fee = Decimal.tryFrom(fill.fee);
-  if (!fee || fee.isZero() || !fill.feeAsset) return;
-  fees.set(fill.feeAsset, (fees.get(fill.feeAsset) ?? Decimal.ZERO).add(fee));
+/**
+ * Fees of one asset summed as a scaled integer: plain decimal text ("0.00012345") is added without
+ * building a Decimal per fill; anything else (an exponent) goes through Decimal.
+ */
+class FeeSum {
+  units = 0n;
+  scale = 0;
+  /** Whether a fee that is not zero was added (a sum of rebates can come back to 0). */
+  paid = false;
+
+  add(text: string): void {
+    const m = plain.exec(text);
+    if (!m) {
+      const d = Decimal.tryFrom(text);
+      if (d && !d.isZero()) this.add(d.toString());
+      return;
+    }
+    const frac = m[3] ?? '';
+    let units = BigInt(m[2]! + frac);
+    if (m[1] === '-') units = -units;
+    if (units === 0n) return;
+    this.paid = true;
+    if (frac.length > this.scale) {
+      this.units *= 10n ** BigInt(frac.length - this.scale);
+      this.scale = frac.length;
+    } else if (frac.length < this.scale) units *= 10n ** BigInt(this.scale - frac.length);
+    this.units += units;
+  }
+
+  toString(): string {
+    const negative = this.units < 0n;
+    const digits = (negative ? -this.units : this.units).toString().padStart(this.scale + 1, '0');
+    const text = this.scale
+      ? `${digits.slice(0, digits.length - this.scale)}.${digits.slice(digits.length - this.scale)}`
+      : digits;
+    return Decimal.from(`${negative ? '-' : ''}${text}`).toString();
+  }
 }
 
-function toMap(fees: Record<string, string>): Map<string, Decimal> {
-  return new Map(Object.entries(fees).map(([asset, v]) => [asset, Decimal.from(v)]));
+const plain = /^([-+]?)(\d{1,30})(?:\.(\d{1,30}))?$/;
+
+function addFee(fees: Map<string, FeeSum>, fill: FillRecord): void {
+  const fee = fill.fee;
+  if (!fill.feeAsset || typeof fee !== 'string' || fee === '0' || fee === '') return;
+  let sum = fees.get(fill.feeAsset);
+  if (!sum) fees.set(fill.feeAsset, (sum = new FeeSum()));
+  sum.add(fee);
 }
 
-function fromMap(fees: Map<string, Decimal>): Record<string, string> {
-  return Object.fromEntries([...fees].map(([asset, v]) => [asset, v.toString()]));
+function toMap(fees: Record<string, string>): Map<string, FeeSum> {
+  return new Map(
+    Object.entries(fees).map(([asset, v]) => {
+      const sum = new FeeSum();
+      sum.add(v);
+      sum.paid = true;
+      return [asset, sum];
+    }),
+  );
+}
+
+function fromMap(fees: Map<string, FeeSum>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [asset, sum] of fees) if (sum.paid) out[asset] = sum.toString();
+  return out;
 }
 
 /**
@@ -47,6 +99,14 @@ export async function feeTotals(db: LyraDb, resets: Readonly<Record<string, numb
   const cached = (await db.portfolioCache.get(feeCacheKey))?.value as FeeCache | undefined;
   const through = cached?.through ?? -Infinity;
   const seen = new Set(cached?.atThrough ?? []);
+  // The first pass (no totals yet) reads every fill once, in key order, and counts from that.
+  const all = cached ? null : await db.fills.toArray();
+  const allBy = new Map<string, FillRecord[]>();
+  for (const f of all ?? []) {
+    const list = allBy.get(f.accountId);
+    if (list) list.push(f);
+    else allBy.set(f.accountId, [f]);
+  }
   const newer = Number.isFinite(through)
     ? (await db.fills.where('time').aboveOrEqual(through).toArray()).filter((f) => !seen.has(f.id))
     : [];
@@ -56,7 +116,12 @@ export async function feeTotals(db: LyraDb, resets: Readonly<Record<string, numb
     if (list) list.push(f);
     else newerBy.set(f.accountId, [f]);
   }
-  const ids = new Set([...Object.keys(resets), ...Object.keys(cached?.accounts ?? {}), ...newerBy.keys()]);
+  const ids = new Set([
+    ...Object.keys(resets),
+    ...Object.keys(cached?.accounts ?? {}),
+    ...newerBy.keys(),
+    ...allBy.keys(),
+  ]);
   const accounts: Record<string, AccountFees> = {};
   let changed = !cached || newer.length > 0;
   let newest = through;
@@ -69,7 +134,7 @@ export async function feeTotals(db: LyraDb, resets: Readonly<Record<string, numb
   };
   for (const f of newer) saw(f);
   for (const id of ids) {
-    const count = await db.fills.where('accountId').equals(id).count();
+    const count = all ? (allBy.get(id)?.length ?? 0) : await db.fills.where('accountId').equals(id).count();
     const had = cached?.accounts[id];
     const fresh = newerBy.get(id) ?? [];
     const resetAt = resets[id] ?? null;
@@ -84,8 +149,8 @@ export async function feeTotals(db: LyraDb, resets: Readonly<Record<string, numb
     }
     changed = true;
     if (count === 0 && resetAt === null) continue;
-    const fills = await db.fills.where('accountId').equals(id).toArray();
-    const fees = new Map<string, Decimal>();
+    const fills = all ? (allBy.get(id) ?? []) : await db.fills.where('accountId').equals(id).toArray();
+    const fees = new Map<string, FeeSum>();
     for (const f of fills) {
       addFee(fees, f);
       saw(f);

@@ -33,6 +33,7 @@ import { EquityRecorder, type RecorderConfig } from './equity-recorder.js';
 import { EquityStore } from './equity-store.js';
 import { executiveView } from './executive.js';
 import { feeTotals, type FeeTotals } from './fee-totals.js';
+import { tradeTotals, type TradeTotals } from './trade-totals.js';
 import { accountEquity, valueHoldings, type ValuedHoldings } from './holdings.js';
 import { priceAt, priceIn } from './marks.js';
 import { equityHistory, flowAdjustedIndex, performance, type EquityHistory } from './performance.js';
@@ -106,6 +107,7 @@ export class PortfolioService implements PortfolioApi {
   readonly recorder: EquityRecorder;
   private readonly candles: CandleSource;
   private feesInFlight: Promise<FeeTotals> | null = null;
+  private tradesInFlight: Promise<TradeTotals> | null = null;
 
   constructor(readonly deps: PortfolioDeps) {
     this.now = deps.now ?? Date.now;
@@ -159,6 +161,17 @@ export class PortfolioService implements PortfolioApi {
       this.feesInFlight = null;
     });
     return this.feesInFlight;
+  }
+
+  /** The closed-trade totals, one pass at a time, like the fee totals. */
+  private trades(rows: PaperAccount[]): Promise<TradeTotals> {
+    this.tradesInFlight ??= tradeTotals(
+      this.deps.db,
+      Object.fromEntries(rows.map((r) => [r.id, r.resetAt])),
+    ).finally(() => {
+      this.tradesInFlight = null;
+    });
+    return this.tradesInFlight;
   }
 
   async portfolio(options: { quote: string }): Promise<PortfolioView> {
@@ -242,8 +255,8 @@ export class PortfolioService implements PortfolioApi {
   async executive(options: { quote: string }): Promise<ExecutiveView> {
     const s = await this.snapshot(options?.quote);
     const { db } = this.deps;
-    const [closedTrades, breakerRows] = await Promise.all([
-      db.closedTrades.toArray(),
+    const [trades, breakerRows] = await Promise.all([
+      this.trades(s.valuation.rows),
       db.tradingState.bulkGet(s.valuation.rows.map((r) => breakerKey(r.id))),
     ]);
     const breakers = s.valuation.rows.flatMap((r, i) => {
@@ -256,7 +269,7 @@ export class PortfolioService implements PortfolioApi {
       valued: s.valued,
       history: s.history,
       rate: s.rate,
-      closedTrades,
+      trades: Object.values(trades),
       prices: s.valuation.prices,
       breakers,
     });
