@@ -12,3 +12,5 @@ export {
   type DepthHover,
 } from './depth-chart';
 export { computeDepth, depthAt, type Depth, type DepthHit } from './depth-data';
+export { default as LineChart } from './LineChart.svelte';
+export { createLineChart, type LineChart as LineChartApi, type LineChartOptions } from './line-chart';
