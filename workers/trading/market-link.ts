@@ -21,6 +21,11 @@ export interface Mark {
   price: number;
   /** When Lyra received it: the stale-data rule asks how old what we know is. */
   time: number;
+  /**
+   * Set when the price is the last print of a tape replayed whole (stored, or recent history after a
+   * reconnect): then `time` is that print's own time, not when it reached us.
+   */
+  replayed?: true;
 }
 
 export interface HeldBook extends BookSides {
@@ -74,7 +79,11 @@ export class MarketLink {
         const newest = e.trades.reduce((m, t) => Math.max(m, t.time), since ?? 0);
         if (newest > 0) this.lastTradeTime.set(e.symbol, newest);
         const last = e.trades[e.trades.length - 1];
-        if (last) this.marks.set(e.symbol, { price: last.price, time: now });
+        // A replayed tape (an offline reload shows yesterday's) is as old as its last print; only news
+        // is as fresh as its arrival.
+        if (last && news.length > 0) this.marks.set(e.symbol, { price: last.price, time: now });
+        else if (last && e.reset && !this.marks.has(e.symbol))
+          this.marks.set(e.symbol, { price: last.price, time: Math.min(last.time, now), replayed: true });
       } else if (e.type === 'ticker') {
         this.tickerMark(e.ticker.symbol, e.ticker.last, e.ticker.time, now);
       } else if (e.type === 'tickers') {

@@ -5,8 +5,11 @@
  */
 import type { OrderPreview, OrderRequest } from '../api.js';
 
-/** Where a price came from: this session's market feed, the last stored ticker, or the last stored candle. */
-export type MarkSource = 'live' | 'ticker' | 'candle';
+/**
+ * Where a price came from: this session's market feed, the last print of a replayed (stored) tape, the
+ * last stored ticker, or the last stored candle.
+ */
+export type MarkSource = 'live' | 'tape' | 'ticker' | 'candle';
 
 export interface Holding {
   accountId: string;
@@ -187,7 +190,8 @@ export interface CorrelationShock {
 export interface RuleResult {
   id: 'asset' | 'exchange' | 'cluster';
   label: string;
-  status: 'pass' | 'warn';
+  /** `unknown`: the rule could not be checked (e.g. too little history for correlations); `detail` says why. */
+  status: 'pass' | 'warn' | 'unknown';
   value: number;
   limit: number;
   detail: string;

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { Dexie } from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LyraDb } from '../../store/db.js';
-import { candidateSymbols, loadPrices, priceIn, type PricePoint } from './marks.js';
+import { candidateSymbols, layeredPrices, loadPrices, priceIn, type PricePoint } from './marks.js';
 
 const at = (price: number, time: number, source: PricePoint['source'] = 'live'): PricePoint => ({
   price,
@@ -97,5 +97,33 @@ describe('prices offline', () => {
     // The hourly candle closes later than the daily one: it is the newer price, timed at its close.
     expect(priceIn('SOL', 'USDT', prices)).toEqual({ price: 152, time: t0, source: 'candle' });
     expect(priceIn('DOGE', 'USDT', prices)).toBeNull();
+  });
+});
+
+describe('this session marks next to stored prices', () => {
+  const now = 1_000_000_000;
+  it('a live mark wins and is labelled live', () => {
+    const prices = layeredPrices(
+      () => ({ price: 10, time: now - 1000 }),
+      new Map([['X/USDT', { price: 9, time: now - 10, source: 'ticker' as const }]]),
+      now,
+    );
+    expect(prices('X/USDT')).toEqual({ price: 10, time: now - 1000, source: 'live' });
+  });
+
+  it('a replayed tape is labelled as such, and a newer stored price beats it', () => {
+    const replayed = () => ({ price: 10, time: now - 60_000, replayed: true as const });
+    const older = layeredPrices(
+      replayed,
+      new Map([['X/USDT', { price: 9, time: now - 120_000, source: 'ticker' as const }]]),
+      now,
+    );
+    expect(older('X/USDT')).toEqual({ price: 10, time: now - 60_000, source: 'tape' });
+    const newer = layeredPrices(
+      replayed,
+      new Map([['X/USDT', { price: 9, time: now - 1000, source: 'candle' as const }]]),
+      now,
+    );
+    expect(newer('X/USDT')).toEqual({ price: 9, time: now - 1000, source: 'candle' });
   });
 });

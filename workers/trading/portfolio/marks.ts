@@ -21,7 +21,7 @@ export type SymbolPrices = (symbol: string) => PricePoint | null;
  */
 const bridges = [valuationAsset, 'BTC', 'USDC', 'ETH'];
 
-const sourceRank: Record<MarkSource, number> = { live: 0, ticker: 1, candle: 2 };
+const sourceRank: Record<MarkSource, number> = { live: 0, tape: 1, ticker: 2, candle: 3 };
 
 function worse(a: MarkSource, b: MarkSource): MarkSource {
   return sourceRank[a] >= sourceRank[b] ? a : b;
@@ -182,8 +182,12 @@ export function layeredPrices(
 ): SymbolPrices {
   return (symbol) => {
     const m = live?.(symbol);
-    if (m && m.price > 0) return { price: m.price, time: Math.min(m.time, now), source: 'live' };
     const s = stored.get(symbol);
+    if (m && m.price > 0 && !m.replayed)
+      return { price: m.price, time: Math.min(m.time, now), source: 'live' };
+    // A replayed tape's last print competes with what is stored: the newer one wins.
+    if (m && m.price > 0 && (!s || m.time >= s.time))
+      return { price: m.price, time: Math.min(m.time, now), source: 'tape' };
     return s ? { price: s.price, time: Math.min(s.time, now), source: s.source } : null;
   };
 }

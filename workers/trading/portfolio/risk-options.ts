@@ -103,7 +103,7 @@ function percent(x: number): string {
 export function conventions(o: RiskOptions): string[] {
   const w = intervalWords[o.interval];
   return [
-    `Returns: simple ${w.adjective} returns of ${o.quote} closes over the last ${o.window} ${w.noun}s.`,
+    `Returns: simple ${w.adjective} returns of each holding's closes in ${o.quote}, over the last ${o.window} ${w.noun}s.`,
     `Historical VaR and CVaR: R quantile type ${o.quantileType}${o.quantileType === 7 ? ' (linear interpolation, the default)' : ' (inverse of the empirical distribution)'}; CVaR is the mean of the returns at or below the VaR quantile.`,
     'Parametric VaR: Gaussian, from the mean and the sample standard deviation.',
     `Annualised with ${o.periodsPerYear} periods a year (${o.periodsPerYear === 365 ? 'crypto trades every day' : o.periodsPerYear === 8760 ? 'crypto trades every hour' : o.periodsPerYear === 252 ? 'trading days' : 'as configured'}); volatility scales by its square root.`,

@@ -156,6 +156,15 @@ describe('exposure and concentration', () => {
       'pass',
       'pass',
     ]);
+
+    // Without enough history the cluster rule is not a pass: it says it could not be checked and why.
+    const short = correlation(
+      alignReturns([{ asset: 'BTC', closes: closes(btc.slice(0, 5)) }], 250),
+      defaultRiskOptions,
+    );
+    const unchecked = concentrationRules(valued, 'USDT', short, relaxed)[2]!;
+    expect(unchecked.status).toBe('unknown');
+    expect(unchecked.detail).toMatch(/^Not checked: /);
   });
 });
 

@@ -303,7 +303,10 @@ export function concentrationRules(
       : rule('exchange', 'Largest exchange', 0, exchangeMax, 'No priced holdings.'),
   );
   if ('insufficient' in report) {
-    out.push(rule('cluster', 'Correlated cluster', 0, clusterMax, `Not checked: ${report.message}`));
+    out.push({
+      ...rule('cluster', 'Correlated cluster', 0, clusterMax, `Not checked: ${report.message}`),
+      status: 'unknown',
+    });
     return out;
   }
   const clusters = correlatedClusters(report.pearson, report.assets.length, clusterCorrelation);
