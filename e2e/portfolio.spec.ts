@@ -142,6 +142,9 @@ test.describe('Portfolio, risk, rebalance and executive', () => {
     await expect(pf.holding('BTC')).toBeVisible({ timeout: 30_000 });
     expect(await pf.holdingAmount('BTC')).toBe(btc);
     expect(await pf.holdingAmount('ETH')).toBe(eth);
+    // Offline, no price is from a live feed: each says which stored price it is and how old.
+    await expect(pf.holding('BTC')).toContainText(/(last known|stored ticker|stored candle) · .* old/);
+    await expect(pf.holding('BTC')).not.toContainText(/\blive\b/);
     await screenshot(page, testInfo, 'portfolio-offline');
     await context.setOffline(false);
     expect(errors).toEqual([]);
@@ -189,6 +192,16 @@ test.describe('Portfolio, risk, rebalance and executive', () => {
     await expect(page.getByTestId('target-sum')).toHaveAttribute('data-exact', 'false');
     await page.getByTestId('plan').click();
     await expect(page.getByTestId('plan-error')).toContainText(/100/);
+
+    // Suggestions: equal weight over the three assets sums to exactly 100; minimum variance needs more
+    // daily history than the sandbox keeps, and says how much.
+    await page.getByRole('button', { name: 'Equal weight' }).click();
+    await expect
+      .poll(async () => Object.values(await pf.targets()).sort())
+      .toEqual(['33.33', '33.33', '33.34']);
+    await expect(page.getByTestId('target-sum')).toHaveAttribute('data-exact', 'true');
+    await page.getByRole('button', { name: 'Minimum variance' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: /at least 20/ })).toBeVisible();
 
     await pf.setTargets(targets);
     await page.getByTestId('tolerance').fill('1');

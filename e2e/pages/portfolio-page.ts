@@ -75,6 +75,14 @@ export class PortfolioPage {
     }
   }
 
+  /** The rebalance targets as shown: asset to percent text. */
+  async targets(): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const row of await this.page.getByTestId('target-row').all())
+      out[await row.locator('input').first().inputValue()] = await row.locator('input').nth(1).inputValue();
+    return out;
+  }
+
   leg(symbol: string): Locator {
     return this.page.locator(`[data-testid="leg"][data-symbol="${symbol}"]`);
   }

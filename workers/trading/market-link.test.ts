@@ -59,3 +59,19 @@ describe('marks from the trades tape', () => {
     expect(link.mark('ETH/USDT')).toEqual({ price: 11, time: now });
   });
 });
+
+describe('whether the feed is live', () => {
+  const status = (connection: 'live' | 'offline') => ({
+    type: 'status' as const,
+    status: { exchange: 'binance', connection, since: 0, lastMessageAt: null, retryAt: null, error: null },
+  });
+
+  it('follows the feed status, and is not live before any status arrives', () => {
+    const link = new MarketLink(() => 0);
+    expect(link.feedLive).toBe(false);
+    link.ingest([status('live')]);
+    expect(link.feedLive).toBe(true);
+    link.ingest([status('offline')]);
+    expect(link.feedLive).toBe(false);
+  });
+});

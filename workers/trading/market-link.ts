@@ -22,8 +22,9 @@ export interface Mark {
   /** When Lyra received it: the stale-data rule asks how old what we know is. */
   time: number;
   /**
-   * Set when the price is the last print of a tape replayed whole (stored, or recent history after a
-   * reconnect): then `time` is that print's own time, not when it reached us.
+   * Set when the price is not news from a live feed: the last print of a tape replayed whole (stored, or
+   * recent history after a reconnect), whose `time` is then that print's own time, or any mark while the
+   * feed is down.
    */
   replayed?: true;
 }
@@ -46,6 +47,8 @@ export class MarketLink {
   readonly marks = new Map<string, Mark>();
   private readonly seen = new Map<string, Set<string>>();
   private readonly lastTradeTime = new Map<string, number>();
+  /** Whether the exchange feed is streaming now: offline, marks are only what was stored or last seen. */
+  feedLive = false;
 
   constructor(private readonly now: () => number) {}
 
@@ -55,6 +58,7 @@ export class MarketLink {
     const books = new Set<string>();
     const now = this.now();
     for (const e of events) {
+      if (e.type === 'status') this.feedLive = e.status.connection === 'live';
       if (e.type === 'book' && e.source === 'live') {
         // Copy: the same arrays may be transferred to the page right after this listener returns.
         this.books.set(e.book.symbol, {

@@ -76,6 +76,22 @@ export class FakeMarket implements MarketAccess {
   emit(events: MarketEvent[]) {
     for (const l of this.listeners) l(events);
   }
+  /** The feed's connection, as the market engine reports it. */
+  setConnection(connection: 'live' | 'offline') {
+    this.emit([
+      {
+        type: 'status',
+        status: {
+          exchange: 'binance',
+          connection,
+          since: Date.now(),
+          lastMessageAt: null,
+          retryAt: null,
+          error: null,
+        },
+      },
+    ]);
+  }
   setBook(symbol: string, bids: number[], asks: number[]) {
     this.books.set(symbol, { bids, asks });
     this.emit([

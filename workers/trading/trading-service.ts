@@ -353,7 +353,9 @@ export class TradingService implements TradingPort {
   // ---- what the portfolio reads ----
 
   liveMark(symbol: string): Mark | null {
-    return this.link.mark(symbol);
+    const mark = this.link.mark(symbol);
+    // Offline, what the market link holds came from storage or from before the drop: not live.
+    return mark && !this.link.feedLive ? { ...mark, replayed: true } : mark;
   }
 
   activeAccountId(): string {

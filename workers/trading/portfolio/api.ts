@@ -6,10 +6,10 @@
 import type { OrderPreview, OrderRequest } from '../api.js';
 
 /**
- * Where a price came from: this session's market feed, the last print of a replayed (stored) tape, the
- * last stored ticker, or the last stored candle.
+ * Where a price came from: the market feed streaming now, the last price this session knows while the feed
+ * is down (or a stored tape replayed), the last stored ticker, or the last stored candle.
  */
-export type MarkSource = 'live' | 'tape' | 'ticker' | 'candle';
+export type MarkSource = 'live' | 'last-known' | 'ticker' | 'candle';
 
 export interface Holding {
   accountId: string;

@@ -118,7 +118,7 @@ describe('this session marks next to stored prices', () => {
       new Map([['X/USDT', { price: 9, time: now - 120_000, source: 'ticker' as const }]]),
       now,
     );
-    expect(older('X/USDT')).toEqual({ price: 10, time: now - 60_000, source: 'tape' });
+    expect(older('X/USDT')).toEqual({ price: 10, time: now - 60_000, source: 'last-known' });
     const newer = layeredPrices(
       replayed,
       new Map([['X/USDT', { price: 9, time: now - 1000, source: 'candle' as const }]]),

@@ -21,7 +21,7 @@ export type SymbolPrices = (symbol: string) => PricePoint | null;
  */
 const bridges = [valuationAsset, 'BTC', 'USDC', 'ETH'];
 
-const sourceRank: Record<MarkSource, number> = { live: 0, tape: 1, ticker: 2, candle: 3 };
+const sourceRank: Record<MarkSource, number> = { live: 0, 'last-known': 1, ticker: 2, candle: 3 };
 
 function worse(a: MarkSource, b: MarkSource): MarkSource {
   return sourceRank[a] >= sourceRank[b] ? a : b;
@@ -185,9 +185,9 @@ export function layeredPrices(
     const s = stored.get(symbol);
     if (m && m.price > 0 && !m.replayed)
       return { price: m.price, time: Math.min(m.time, now), source: 'live' };
-    // A replayed tape's last print competes with what is stored: the newer one wins.
+    // A price that is not live news competes with what is stored: the newer one wins.
     if (m && m.price > 0 && (!s || m.time >= s.time))
-      return { price: m.price, time: Math.min(m.time, now), source: 'tape' };
+      return { price: m.price, time: Math.min(m.time, now), source: 'last-known' };
     return s ? { price: s.price, time: Math.min(s.time, now), source: s.source } : null;
   };
 }

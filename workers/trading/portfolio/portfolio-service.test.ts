@@ -20,6 +20,7 @@ async function setup() {
   const portfolio = new PortfolioService({ db: e.db, trading: e.trading, market: e.market });
   e.trading.accountEvents = portfolio.recorder;
   await e.trading.configurePaper({ balances: { USDT: '10000' }, latencyMs: 0 });
+  e.market.setConnection('live');
   e.market.setBook('BTC/USDT', [100, 50], [101, 50]);
   e.market.setBook('ETH/USDT', [20, 500], [20.1, 500]);
   await e.settle();
@@ -61,6 +62,13 @@ describe('portfolio service on a paper account', () => {
     expect(view.missing).toEqual([]);
     const btc = view.holdings.find((h) => h.asset === 'BTC')!;
     expect(btc.priceSource).toBe('live');
+    // With the feed down the same price is what was last known, not live.
+    e.market.setConnection('offline');
+    await e.settle();
+    const offline = await portfolio.portfolio({ quote: 'USDT' });
+    expect(offline.holdings.find((h) => h.asset === 'BTC')?.priceSource).toBe('last-known');
+    e.market.setConnection('live');
+    await e.settle();
     expect(btc.value).toBeCloseTo(btc.price! * Number(btc.amount), 9);
     expect(view.total).toBeCloseTo(
       view.holdings.reduce((s, h) => s + (h.value ?? 0), 0),
