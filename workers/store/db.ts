@@ -14,6 +14,8 @@ import type {
 import type { CashFlow } from '../trading/portfolio/api.js';
 import type { TwinRecord } from '../trading/twin/twin-record.js';
 import type { ExchangeAccountRow, VaultStateRow, WrappedKeyRecord } from '../vault/vault-records.js';
+import type { DatasetSummary } from '../research/api.js';
+import type { StrategyRunView } from '../trading/strategies/api.js';
 import { schemaVersions } from './schema.js';
 
 export interface MarketRow extends MarketInfo {
@@ -85,6 +87,19 @@ export interface EquityBlockRow {
 /** A deposit or a withdrawal as stored: exactly what the portfolio API returns. */
 export type CashFlowRow = CashFlow;
 
+/** A research dataset: its summary and its bars as columns (oldest first). */
+export interface DatasetRow extends DatasetSummary {
+  time: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+}
+
+/** A live strategy run as stored: what the screen shows, so a reload resumes it. */
+export type StrategyRunRow = StrategyRunView;
+
 export class LyraDb extends Dexie {
   markets!: Table<MarketRow, [string, string]>;
   candleBlocks!: Table<CandleBlockRow, [string, string, string, number]>;
@@ -109,6 +124,8 @@ export class LyraDb extends Dexie {
   equityBlocks!: Table<EquityBlockRow, [string, number]>;
   cashFlows!: Table<CashFlowRow, string>;
   portfolioCache!: Table<SettingRow, string>;
+  datasets!: Table<DatasetRow, string>;
+  strategyRuns!: Table<StrategyRunRow, string>;
 
   constructor(name = 'lyra', options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);

@@ -69,4 +69,13 @@ export const schemaVersions: ReadonlyArray<{ version: number; stores: Readonly<R
       portfolioCache: 'key',
     },
   },
+  {
+    version: 7,
+    stores: {
+      // Research: bars a backtest runs on (an imported CSV or downloaded history), one row per dataset
+      // with its columns as typed arrays, and the strategies running live with what they have done.
+      datasets: 'id, createdAt',
+      strategyRuns: 'id, status',
+    },
+  },
 ];

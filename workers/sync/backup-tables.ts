@@ -21,6 +21,8 @@ export const backedUpTables = [
   'candleBlocks',
   'equityBlocks',
   'cashFlows',
+  'datasets',
+  'strategyRuns',
 ] as const;
 
 export const notBackedUp = [
