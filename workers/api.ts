@@ -7,6 +7,8 @@ import type { TradingApi } from './trading/api.js';
 import type { BackupApi } from './sync/api.js';
 import type { VaultApi } from './vault/api.js';
 import type { PortfolioApi } from './trading/portfolio/api.js';
+import type { ResearchApi } from './research/api.js';
+import type { StrategyRunsApi } from './trading/strategies/api.js';
 
 export type { MarketApi } from './market/api.js';
 export type { Connection, FeedStatus, MarketEvent, MarketListener } from './market/events.js';
@@ -39,6 +41,10 @@ export type {
 
 export type * from './sync/api.js';
 export type * from './trading/portfolio/api.js';
+export type * from './research/api.js';
+export type * from './research/backtest/types.js';
+export type * from './research/strategies/spec.js';
+export type * from './trading/strategies/api.js';
 
 export interface EngineApi {
   market: MarketApi;
@@ -46,4 +52,9 @@ export interface EngineApi {
   vault: VaultApi;
   backups: BackupApi;
   portfolio: PortfolioApi;
+  /** Served by the engine worker: live strategy runs and history downloads. */
+  strategies: StrategyRunsApi;
 }
+
+/** Served by the research worker (`workers/research.worker.ts`), which the page starts on first use. */
+export type ResearchWorkerApi = ResearchApi;

@@ -85,7 +85,8 @@ export interface JobProgress {
 export type ProgressListener = (progress: JobProgress) => void;
 
 /** A sweep axis: every value from `from` to `to` by `step`, or an explicit list. */
-export type SweepAxis = { param: string; from: number; to: number; step: number } | { param: string; values: number[] };
+export type SweepAxis =
+  { param: string; from: number; to: number; step: number } | { param: string; values: number[] };
 
 export type Objective = 'sharpe' | 'total_return' | 'cagr' | 'calmar' | 'sortino';
 
@@ -180,7 +181,14 @@ export interface MonteCarloResult {
   /** Share of runs ending below the starting capital. */
   lossProbability: number;
   /** The fan chart: for each step, the percentile bands of equity across runs. */
-  fan: { step: Float64Array; p5: Float64Array; p25: Float64Array; p50: Float64Array; p75: Float64Array; p95: Float64Array };
+  fan: {
+    step: Float64Array;
+    p5: Float64Array;
+    p25: Float64Array;
+    p50: Float64Array;
+    p75: Float64Array;
+    p95: Float64Array;
+  };
   /** Histogram of final equity: bin edges (n + 1) and counts (n). */
   histogram: { edges: number[]; counts: number[] };
 }
@@ -217,8 +225,16 @@ export interface ResearchApi {
   backtest(request: BacktestRequest, jobId: string, onProgress?: ProgressListener): Promise<BacktestReport>;
   estimateSweep(request: SweepRequest): Promise<SweepEstimate>;
   sweep(request: SweepRequest, jobId: string, onProgress?: ProgressListener): Promise<SweepResult>;
-  walkForward(request: WalkForwardRequest, jobId: string, onProgress?: ProgressListener): Promise<WalkForwardResult>;
-  monteCarlo(request: MonteCarloRequest, jobId: string, onProgress?: ProgressListener): Promise<MonteCarloResult>;
+  walkForward(
+    request: WalkForwardRequest,
+    jobId: string,
+    onProgress?: ProgressListener,
+  ): Promise<WalkForwardResult>;
+  monteCarlo(
+    request: MonteCarloRequest,
+    jobId: string,
+    onProgress?: ProgressListener,
+  ): Promise<MonteCarloResult>;
   lookahead(request: BacktestRequest, jobId: string, onProgress?: ProgressListener): Promise<LookaheadResult>;
   cancel(jobId: string): Promise<void>;
 }

@@ -7,7 +7,11 @@ import type {
   MarketApi,
   MarketListener,
   PortfolioApi,
+  ProgressListener,
+  ResearchApi,
   StartResult,
+  StrategyRunListener,
+  StrategyRunsApi,
   StorageReport,
   Timeframe,
   TradingApi,
@@ -44,6 +48,33 @@ export interface Engine {
   };
   /** Holdings, performance, risk, rebalancing and the executive KPIs, computed in the worker. */
   portfolio: PortfolioApi;
+  /**
+   * Backtests, sweeps, walk-forward, Monte Carlo and datasets, in the research worker (which spreads
+   * sweeps over a pool). Progress listeners are proxied; `cancel(jobId)` stops a job.
+   */
+  research: ResearchApi;
+  /** Strategies running live in the trading worker, and history downloads from the exchange. */
+  strategies: Omit<StrategyRunsApi, 'subscribe' | 'unsubscribe'> & {
+    subscribe(listener: StrategyRunListener): Promise<() => void>;
+  };
+}
+
+/** A progress listener crosses to the worker as a proxy; none stays none. */
+function progress(listener: ProgressListener | undefined): ProgressListener | undefined {
+  return listener ? Comlink.proxy(listener) : undefined;
+}
+
+let researchRemote: Comlink.Remote<ResearchApi> | null = null;
+
+/** The research worker starts on first use: most sessions never open the backtest screen. */
+function research(): Comlink.Remote<ResearchApi> {
+  researchRemote ??= Comlink.wrap<ResearchApi>(
+    new Worker(new URL('../../../workers/research.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'lyra-research',
+    }),
+  );
+  return researchRemote;
 }
 
 /** Moves a secret's bytes to the worker; afterwards the page's copy is an empty, detached buffer. */
@@ -81,6 +112,7 @@ export function engine(): Engine {
     vault: VaultApi;
     backups: BackupApi;
     portfolio: PortfolioApi;
+    strategies: StrategyRunsApi;
   }>(worker);
   // Comlink proxies nested property paths at runtime; its types only model them for proxy-marked values.
   const market = remote.market as unknown as Comlink.Remote<MarketApi>;
@@ -88,6 +120,7 @@ export function engine(): Engine {
   const v = remote.vault as unknown as Comlink.Remote<VaultApi>;
   const b = remote.backups as unknown as Comlink.Remote<BackupApi>;
   const p = remote.portfolio as unknown as Comlink.Remote<PortfolioApi>;
+  const s = remote.strategies as unknown as Comlink.Remote<StrategyRunsApi>;
   instance = {
     market: {
       start: (exchange) => market.start(exchange),
@@ -179,6 +212,33 @@ export function engine(): Engine {
       planRebalance: (input) => p.planRebalance(input),
       executeRebalance: (plan, mode) => p.executeRebalance(plan, mode),
       quotes: () => p.quotes(),
+    },
+    research: {
+      datasets: () => research().datasets(),
+      importCsv: (text, options) => research().importCsv(text, options),
+      deleteDataset: (id) => research().deleteDataset(id),
+      bars: (id) => research().bars(id),
+      strategies: () => research().strategies(),
+      indicators: () => research().indicators(),
+      backtest: (r, job, on) => research().backtest(r, job, progress(on)),
+      estimateSweep: (r) => research().estimateSweep(r),
+      sweep: (r, job, on) => research().sweep(r, job, progress(on)),
+      walkForward: (r, job, on) => research().walkForward(r, job, progress(on)),
+      monteCarlo: (r, job, on) => research().monteCarlo(r, job, progress(on)),
+      lookahead: (r, job, on) => research().lookahead(r, job, progress(on)),
+      cancel: (job) => research().cancel(job),
+    },
+    strategies: {
+      async subscribe(listener) {
+        const id = await s.subscribe(Comlink.proxy(listener));
+        return () => void s.unsubscribe(id);
+      },
+      start: (r) => s.start(r),
+      stop: (id) => s.stop(id),
+      runs: () => s.runs(),
+      compare: (id) => s.compare(id),
+      downloadHistory: (r, job, on) => s.downloadHistory(r, job, progress(on)),
+      cancelDownload: (job) => s.cancelDownload(job),
     },
   };
   return instance;
