@@ -22,6 +22,7 @@ const vaultTables = ['vaultKeys', 'exchangeAccounts', 'vaultState'] as const;
 const twinTables = ['twins'] as const;
 const syncTables = ['syncState', 'backupOutbox'] as const;
 const portfolioTables = ['equityBlocks', 'cashFlows', 'portfolioCache'] as const;
+const researchTables = ['datasets', 'strategyRuns'] as const;
 
 let n = 0;
 const opened: Dexie[] = [];
@@ -134,6 +135,7 @@ describe('schema upgrade from version 1', () => {
         ...twinTables,
         ...syncTables,
         ...portfolioTables,
+        ...researchTables,
       ].sort(),
     );
 
@@ -312,6 +314,7 @@ describe('schema upgrade from version 2 to 3', () => {
         ...twinTables,
         ...syncTables,
         ...portfolioTables,
+        ...researchTables,
       ].sort(),
     );
 
@@ -408,6 +411,7 @@ describe('schema upgrade from version 3 to 4', () => {
         ...twinTables,
         ...syncTables,
         ...portfolioTables,
+        ...researchTables,
       ].sort(),
     );
     expect(await db.markets.count()).toBe(2);
@@ -496,7 +500,7 @@ describe('schema upgrade from version 5 to 6', () => {
     const db = new LyraDb(name);
     opened.push(db);
     await db.open();
-    expect(db.verno).toBe(6);
+    expect(db.verno).toBeGreaterThanOrEqual(6);
     expect([...db.backendDB().objectStoreNames].sort()).toEqual(
       [
         ...v1Tables,
@@ -505,6 +509,7 @@ describe('schema upgrade from version 5 to 6', () => {
         ...twinTables,
         ...syncTables,
         ...portfolioTables,
+        ...researchTables,
       ].sort(),
     );
     expect(await db.markets.count()).toBe(2);
@@ -566,6 +571,61 @@ describe('schema upgrade from version 5 to 6', () => {
   });
 });
 
+async function seedVersion6(name: string): Promise<void> {
+  await seedVersion5(name);
+  const old = new Dexie(name);
+  for (const v of schemaVersions.slice(0, 6)) old.version(v.version).stores(v.stores);
+  await old.open();
+  expect(old.verno).toBe(6);
+  await old.table('cashFlows').put({
+    id: 'f1',
+    accountId: 'paper:binance',
+    time: t0,
+    asset: 'USDT',
+    amount: '100',
+    value: 100,
+    note: '',
+    origin: 'auto',
+  });
+  old.close();
+}
+
+describe('schema upgrade from version 6 to 7', () => {
+  it('keeps the portfolio rows and adds empty research tables that store bars as typed arrays', async () => {
+    const name = `upgrade-${n++}`;
+    await seedVersion6(name);
+    const db = new LyraDb(name);
+    opened.push(db);
+    await db.open();
+    expect(db.verno).toBeGreaterThanOrEqual(7);
+    expect((await db.cashFlows.get('f1'))?.amount).toBe('100');
+    expect(await db.orders.get('o1')).toEqual(order('o1'));
+    for (const t of researchTables) expect(await db.table(t).count(), t).toBe(0);
+
+    const column = (...v: number[]) => Float64Array.from(v);
+    await db.datasets.put({
+      id: 'd1',
+      name: 'DAX',
+      source: 'csv',
+      bars: 2,
+      first: t0,
+      last: t0 + 86_400_000,
+      closeOnly: true,
+      createdAt: t0,
+      time: column(t0, t0 + 86_400_000),
+      open: column(1, 2),
+      high: column(1, 2),
+      low: column(1, 2),
+      close: column(1, 2),
+      volume: column(0, 0),
+    });
+    const row = await db.datasets.get('d1');
+    expect(row?.close).toBeInstanceOf(Float64Array);
+    expect([...row!.close]).toEqual([1, 2]);
+    expect((await db.datasets.orderBy('createdAt').first())?.id).toBe('d1');
+  });
+});
+
 describe('published schema versions', () => {
   it('declares version 2 exactly as published (versions are appended, never edited)', () => {
     expect(schemaVersions[1]).toEqual({
@@ -612,6 +672,13 @@ describe('published schema versions', () => {
         cashFlows: 'id, accountId, time',
         portfolioCache: 'key',
       },
+    });
+  });
+
+  it('declares version 7 (research) exactly as published', () => {
+    expect(schemaVersions[6]).toEqual({
+      version: 7,
+      stores: { datasets: 'id, createdAt', strategyRuns: 'id, status' },
     });
   });
 
