@@ -1,10 +1,12 @@
 import os from 'node:os';
 import { benchBackupThroughput } from './backup-throughput.js';
+import { benchBacktest } from './backtest.js';
 import { benchBookUpdates } from './book-updates.js';
 import { benchPortfolioOpen } from './portfolio-open.js';
 import { benchPaperMatching } from './paper-matching.js';
 import { benchRiskGate } from './risk-gate.js';
 import { benchRiskStats } from './risk-stats.js';
+import { benchSweepScaling } from './sweep-scaling.js';
 
 // Prints one JSON document: every figure is a ratio against a peer measured in the same run.
 const quick = process.argv.includes('--quick');
@@ -34,6 +36,10 @@ const results = [
     rounds: 3,
     seed: 7,
   }),
+  // sma-cross 10/50 over 2 M random-walk bars, prepare included (goal over 20 M bars/s), against a hand-written loop.
+  benchBacktest({ bars: quick ? 200_000 : 2_000_000, rounds: quick ? 3 : 7, seed: 7 }),
+  // The same sweep on 1, 2 (and every core's) worker threads, against running it in-process one backtest after another.
+  await benchSweepScaling({ bars: 200_000, combos: quick ? 40 : 200, seed: 7 }),
 ];
 const report = {
   when: new Date().toISOString(),

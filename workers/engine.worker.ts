@@ -21,8 +21,10 @@ import { BackupService } from './sync/backup-service.js';
 import { httpTransport } from './sync/backup-transport.js';
 import { deviceName } from './sync/device-name.js';
 import type { BackupListener } from './sync/api.js';
+import type { StrategyRunListener } from './trading/strategies/api.js';
 import { testConnection as testAccountConnection } from './trading/live/connection-test.js';
 import { PortfolioService } from './trading/portfolio/portfolio-service.js';
+import { StrategyRunService } from './trading/strategies/strategy-run-service.js';
 
 // The worker's edge: comlink lives here and in src/lib/engine, nowhere else.
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -56,6 +58,8 @@ const trading = new TradingService({
 // Holdings, performance and risk from what is stored, valued with the marks this worker has.
 const portfolio = new PortfolioService({ db, trading, market: market.access() });
 trading.accountEvents = portfolio.recorder;
+// Strategies running live: the leader tab runs them through the trading engine; every tab lists them.
+const strategies = new StrategyRunService({ db, trading, market: market.access() });
 
 // Backups go to this origin's server; only one tab's engine runs the automatic ones (Web Locks).
 const backups = new BackupService({
@@ -218,6 +222,19 @@ const api: EngineApi = {
     planRebalance: (input) => asData(() => portfolio.planRebalance(input)),
     executeRebalance: (plan, mode) => asData(() => portfolio.executeRebalance(plan, mode)),
     quotes: () => asData(() => portfolio.quotes()),
+  },
+  strategies: {
+    subscribe: (listener: StrategyRunListener) => asData(() => strategies.subscribe((e) => void listener(e))),
+    unsubscribe: (id) => asData(() => strategies.unsubscribe(id)),
+    start: (request) => asData(() => strategies.start(request)),
+    stop: (id) => asData(() => strategies.stop(id)),
+    runs: () => asData(() => strategies.runs()),
+    compare: (id) => asData(() => strategies.compare(id)),
+    downloadHistory: (request, jobId, onProgress) =>
+      asData(() =>
+        strategies.downloadHistory(request, jobId, onProgress ? (p) => void onProgress(p) : undefined),
+      ),
+    cancelDownload: (jobId) => asData(() => strategies.cancelDownload(jobId)),
   },
 };
 

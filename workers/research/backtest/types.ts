@@ -101,6 +101,11 @@ export interface Strategy {
   defaultSize: SizeRule;
   exits: ExitRules;
   prepare(bars: Bars, params: Params): PreparedStrategy;
+  /**
+   * Checks between params that the ranges of the ParamSpecs cannot express (sma-cross: fast below slow).
+   * Each problem is a sentence naming the params and how to fix them; empty when the params are fine.
+   */
+  validate?(params: Params): string[];
 }
 
 /** How an order meets the price. */
@@ -211,4 +216,6 @@ export interface BacktestResult {
   error: { i: number; time: number; message: string } | null;
   /** The conventions in force, spelled out for the screen and the JSON. */
   conventions: string[];
+  /** The prepared strategy's overlays, when the run was asked for them (`runBacktest` option `overlays`). */
+  overlays?: Record<string, Float64Array>;
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { columnsFromRows, type OhlcvRow } from '../../market/candle-series.js';
-import { atr, trueRange } from './atr.js';
+import { atr, atrCloseOnly, trueRange, trueRangeCloseOnly } from './atr.js';
 
 // [time, open, high, low, close, volume]
 const rows: OhlcvRow[] = [
@@ -71,5 +71,36 @@ describe('atr', () => {
         },
       ),
     );
+  });
+});
+
+describe('trueRangeCloseOnly and atrCloseOnly', () => {
+  it('take |close - previous close| from index 1 and seed Wilder smoothing at index period', () => {
+    const close = Float64Array.from([10, 12, 11, 14, 14, 10]);
+    expect(Array.from(trueRangeCloseOnly(close))).toEqual([NaN, 2, 1, 3, 0, 4]);
+    const out = atrCloseOnly(close, 3);
+    expect(Array.from(out.subarray(0, 3))).toEqual([NaN, NaN, NaN]);
+    expect(out[3]).toBeCloseTo(2, 12); // (2 + 1 + 3) / 3
+    expect(out[4]).toBeCloseTo(4 / 3, 12); // (2 x 2 + 0) / 3
+    expect(out[5]).toBeCloseTo(20 / 9, 12); // (4/3 x 2 + 4) / 3
+  });
+
+  it('equal atr() on the same closes as candles from the second bar on, once both are seeded alike', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 1000 }), { minLength: 2, maxLength: 40 }), (xs) => {
+        const close = Float64Array.from(xs);
+        const candles = columnsFromRows(xs.map((c, i): OhlcvRow => [i, c, c, c, c, 1]));
+        // With high = low = close, atr's true range is |close - previous close| after the first bar.
+        expect(Array.from(trueRange(candles).subarray(1))).toEqual(
+          Array.from(trueRangeCloseOnly(close).subarray(1)),
+        );
+        const period1 = atrCloseOnly(close, 1);
+        expect(Array.from(period1.subarray(1))).toEqual(Array.from(trueRangeCloseOnly(close).subarray(1)));
+      }),
+    );
+  });
+
+  it('refuses a bad period', () => {
+    expect(() => atrCloseOnly(new Float64Array(5), 0)).toThrow(/^atrCloseOnly: period/);
   });
 });

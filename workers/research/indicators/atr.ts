@@ -1,4 +1,6 @@
 import type { CandleColumns } from '../../market/candle-series.js';
+import { wilderSmooth } from './moving-averages.js';
+import { assertPeriod } from './validate.js';
 
 /**
  * True range of each candle: the largest of high − low, |high − previous close| and
@@ -44,4 +46,26 @@ export function atr(candles: CandleColumns, period = 14): Float64Array {
     out[i] = value;
   }
   return out;
+}
+
+/**
+ * True range when only closes are known (high = low = close): |close - previous close|, from index 1.
+ * Index 0 has no previous close and is NaN.
+ */
+export function trueRangeCloseOnly(close: Float64Array): Float64Array {
+  const n = close.length;
+  const out = new Float64Array(n);
+  if (n > 0) out[0] = NaN;
+  for (let i = 1; i < n; i++) out[i] = Math.abs((close[i] as number) - (close[i - 1] as number));
+  return out;
+}
+
+/**
+ * Wilder's ATR of close-only data: `trueRangeCloseOnly` smoothed with alpha = 1 / period, seeded at
+ * index `period` with the mean of true ranges 1..period (TTR's ATR on a series with H = L = C). Unlike
+ * `atr`, the first bar contributes no range. NaNs as in moving-averages.ts.
+ */
+export function atrCloseOnly(close: Float64Array, period = 14): Float64Array {
+  assertPeriod('atrCloseOnly', 'period', period);
+  return wilderSmooth(trueRangeCloseOnly(close), period);
 }

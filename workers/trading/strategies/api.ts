@@ -29,6 +29,19 @@ export interface StrategyRunView {
   orderIds: string[];
   /** Position in base units the run believes it holds. */
   position: number;
+  /** The account it trades on (`paper` or a vault account id), resolved when it started. */
+  account?: { id: string; label: string };
+  /** The market's quote currency: cash, equity and the comparison's capital are in it. */
+  quote?: string;
+  /** Free quote balance plus the run's position when it began trading: the comparison's capital. */
+  startingEquity?: number | null;
+  /** Open time of the first bar it could trade on; the bars before were warm-up history. */
+  firstLiveBar?: number | null;
+  /**
+   * What happened that did not stop it, newest last (at most 50): an order the risk gate refused, one
+   * too small for the market's lot, bars that closed while no tab was running it.
+   */
+  notes?: { time: number; message: string }[];
 }
 
 /** Live trades next to what the backtest engine says for the same bars. */

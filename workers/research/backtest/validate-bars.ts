@@ -1,0 +1,39 @@
+import { ResearchInputError } from './errors.js';
+import type { Bars } from './types.js';
+
+/**
+ * Refuses bars the engine would turn into nonsense: ragged columns, times that do not increase, prices
+ * that are not positive numbers (a NaN close would poison every equity value after it). One pass.
+ */
+export function validateBars(bars: Bars, needsOpen: boolean): void {
+  const n = bars.time.length;
+  if (n === 0)
+    throw new ResearchInputError('bars', 'there are no bars to test: choose a dataset or a wider date range');
+  for (const column of ['open', 'high', 'low', 'close', 'volume'] as const)
+    if (bars[column].length !== n)
+      throw new ResearchInputError(
+        'bars',
+        `bars.${column} has ${bars[column].length} values but bars.time has ${n}: every column needs one value per bar`,
+      );
+  const { time, close, open } = bars;
+  // Neighbours compared by index, not through a variable carried across iterations: such a variable, also
+  // read by the error message, makes the optimiser box every value of it (an allocation per bar).
+  for (let i = 1; i < n; i++)
+    if (!((time[i] as number) > (time[i - 1] as number)))
+      throw new ResearchInputError(
+        'bars',
+        `bar ${i} has time ${time[i]}, not after the bar before it (${time[i - 1]}): sort the bars oldest first and drop repeated times`,
+      );
+  if (Number.isNaN(time[0]))
+    throw new ResearchInputError('bars', 'bar 0 has no time: every bar needs its epoch ms');
+  checkPositive(close, 'close', 'every close must be a positive number');
+  if (needsOpen) checkPositive(open, 'open', 'execution at the next open needs a positive open on every bar');
+}
+
+function checkPositive(values: Float64Array, name: string, rule: string): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (!(v > 0) || v === Infinity)
+      throw new ResearchInputError('bars', `bar ${i} has ${name} ${v}: ${rule}`);
+  }
+}
