@@ -122,6 +122,9 @@ interface Agreement {
 }
 
 const relTol = 1e-9;
+const warmupRuns = 20;
+const warmupCloses = 10_000;
+const settleMs = 50;
 
 // Known convention differences: a note for the report and, where the peer rounds, the tolerance it needs.
 const conventions: Partial<Record<`${Library}.${IndicatorName}`, { note: string; absTol?: number }>> = {
@@ -212,8 +215,11 @@ let sink = 0;
 v8.setFlagsFromString('--expose-gc');
 const collectGarbage = vm.runInNewContext('gc') as () => void;
 
-function timeOnce(run: Runner, lyra: Float64Array, plain: number[]): number {
+async function timeOnce(run: Runner, lyra: Float64Array, plain: number[]): Promise<number> {
   collectGarbage();
+  // The collector finishes sweeping and returning memory on background threads: let it, so that work
+  // does not compete with the timed call on a small machine.
+  await new Promise((resolve) => setTimeout(resolve, settleMs));
   const t0 = performance.now();
   const out = run(lyra, plain);
   const ms = performance.now() - t0;
@@ -236,13 +242,21 @@ export async function benchIndicators(o: IndicatorsBenchOptions): Promise<Record
     return { ixjb94: check('ixjb94'), technicalindicators: check('technicalindicators') };
   });
 
-  // Warm up once (JIT), then rounds in which every library runs every indicator once, interleaved so
-  // drift in machine load falls on all alike.
-  for (const name of indicatorNames) for (const lib of libraries) timeOnce(run[lib][name], closes, plain);
+  // Warm up: one full-size run each, which optimises the loops on the stack, and then short runs until
+  // V8 has optimised the whole functions too (a single warm-up left the first timed rounds of the typed
+  // array loops 3-4x slower than the rest). Then rounds in which every library runs every indicator once,
+  // interleaved so drift in machine load falls on all alike.
+  const shortCloses = closes.slice(0, warmupCloses);
+  const shortPlain = plain.slice(0, warmupCloses);
+  for (const name of indicatorNames)
+    for (const lib of libraries) {
+      await timeOnce(run[lib][name], closes, plain);
+      for (let k = 0; k < warmupRuns; k++) run[lib][name](shortCloses, shortPlain);
+    }
   const samples = byLibrary(() => byIndicator((): number[] => []));
   for (let r = 0; r < o.rounds; r++)
     for (const name of indicatorNames)
-      for (const lib of libraries) samples[lib][name].push(timeOnce(run[lib][name], closes, plain));
+      for (const lib of libraries) samples[lib][name].push(await timeOnce(run[lib][name], closes, plain));
   if (sink !== sink) throw new Error('unreachable: keeps the results from being optimised away');
 
   const ms = (x: number) => Number(x.toFixed(3));
@@ -268,7 +282,7 @@ export async function benchIndicators(o: IndicatorsBenchOptions): Promise<Record
   const everyIndicatorAtLeastAsFast = indicatorNames.every((n) => perIndicator[n].ratioVsFastestPeer >= 1);
   return {
     name: 'indicators',
-    unit: `ms per indicator over ${o.closes} closes (median of ${o.rounds} rounds after one warm-up)`,
+    unit: `ms per indicator over ${o.closes} closes (median of ${o.rounds} rounds, after a full-size warm-up run and ${warmupRuns} runs on ${warmupCloses} closes)`,
     params: {
       ...o,
       cpu: os.cpus()[0]?.model ?? 'unknown',
