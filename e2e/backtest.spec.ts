@@ -112,8 +112,13 @@ test.describe('Backtest', () => {
     await expect(page.getByText('This dataset has closes only, so there is no next open')).toBeVisible();
 
     await bt.chooseStrategy('SMA crossover');
-    await bt.setParam('fast', 10);
+    // A fast period above the slow one is the engine's to refuse: its message lands under the field it names.
+    await bt.setParam('fast', 60);
     await bt.setParam('slow', 50);
+    await page.getByTestId('run').click();
+    await expect(bt.strategy.getByTestId('field-error')).toContainText('sma-cross');
+    await expect(bt.results).toHaveCount(0);
+    await bt.setParam('fast', 10);
     await bt.setFeePercent('0.1');
     await bt.executionOption('close').check();
     await bt.run();
@@ -155,7 +160,9 @@ test.describe('Backtest', () => {
       ],
     });
     await analysis.expectProgressShown('sweep');
-    expect(await analysis.heatMapCells().count()).toBeGreaterThan(0);
+    const map = await analysis.heatMapSize();
+    expect(map).toMatchObject({ rows: 39, cols: 21 });
+    expect(map.filled).toBeGreaterThan(0);
     await screenshot(page, testInfo, 'backtest-sweep');
     await expectNoAxeViolations(page);
     // "Use these params" puts the best combination into the strategy form.

@@ -201,6 +201,21 @@ export class AnalysisPage {
     return this.tabPanel('sweep').getByTestId('heat-readout');
   }
 
+  /** Points at a heat map cell like the user would: a tap on a touch screen, else the mouse over it. */
+  async pointAtHeatMapCell(row: number, col: number): Promise<void> {
+    const drawing = this.tabPanel('sweep').getByTestId('heatmap').locator('.drawing');
+    const n = async (name: string) => Number(await drawing.getAttribute(name));
+    const position = {
+      x: (await n('data-x0')) + (col + 0.5) * (await n('data-cell-width')),
+      y: (await n('data-y0')) + (row + 0.5) * (await n('data-cell-height')),
+    };
+    await drawing.scrollIntoViewIfNeeded();
+    const touch = await this.page.evaluate(() => navigator.maxTouchPoints > 0);
+    if (touch) await drawing.tap({ position });
+    else await drawing.hover({ position });
+    await expect.poll(() => this.heatMapActive()).toEqual({ row, col });
+  }
+
   /** Focuses the heat map and moves its active cell with the keyboard. */
   async moveInHeatMap(...keys: string[]): Promise<void> {
     await this.tabPanel('sweep')

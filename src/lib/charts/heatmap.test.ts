@@ -125,6 +125,19 @@ describe('heat layout', () => {
     expect(l.colLabelEvery).toBe(2);
   });
 
+  it('caps the column width when asked, leaving the rest of the width empty', () => {
+    const l = heatLayout({
+      width: 1000,
+      rows: 2,
+      cols: 4,
+      rowLabelWidth: 0,
+      colLabelHeight: 20,
+      maxCellWidth: 100,
+    });
+    expect(l.cellWidth).toBe(100);
+    expect(l.width).toBe(400);
+  });
+
   it('refuses a map without rows or columns', () => {
     expect(() => heatLayout({ width: 100, rows: 0, cols: 2, rowLabelWidth: 0, colLabelHeight: 0 })).toThrow(
       /at least 1/,

@@ -139,8 +139,9 @@ export interface HeatLayoutInput {
   /** Room left of the cells for row labels and under/over them for column labels. */
   rowLabelWidth: number;
   colLabelHeight: number;
-  /** Cell height limits; cells are as wide as the width allows, at least `minCellWidth`. */
+  /** Cells are as wide as the width allows, at least `minCellWidth` and at most `maxCellWidth`. */
   minCellWidth?: number;
+  maxCellWidth?: number;
   cellHeight?: number;
 }
 
@@ -165,8 +166,9 @@ const LABEL_MIN_WIDTH = 30;
 const LABEL_MIN_HEIGHT = 14;
 
 /**
- * Where the cells go. The drawing fills the width; when the columns would be thinner than
- * `minCellWidth` it grows wider than the space (its frame scrolls sideways) instead of squashing.
+ * Where the cells go. The drawing fills the width (up to `maxCellWidth` a column: five huge cells read
+ * worse than five compact ones); when the columns would be thinner than `minCellWidth` it grows wider
+ * than the space (its frame scrolls sideways) instead of squashing.
  */
 export function heatLayout(input: HeatLayoutInput): HeatLayout {
   if (
@@ -183,7 +185,7 @@ export function heatLayout(input: HeatLayoutInput): HeatLayout {
   const x0 = input.rowLabelWidth;
   const y0 = input.colLabelHeight;
   const available = Math.max(0, input.width - x0);
-  const cellWidth = Math.max(minCellWidth, available / input.cols);
+  const cellWidth = Math.max(minCellWidth, Math.min(input.maxCellWidth ?? Infinity, available / input.cols));
   const width = x0 + cellWidth * input.cols;
   const height = y0 + cellHeight * input.rows;
   return {

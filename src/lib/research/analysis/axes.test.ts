@@ -93,7 +93,7 @@ describe('axis values', () => {
 });
 
 describe('prefilled axes', () => {
-  it('covers the whole range with about ten values on a multiple of the spec step', () => {
+  it('spans half to twice the default, through it, with at most ten values on a multiple of the spec step', () => {
     for (const spec of specs) {
       const a = defaultAxis(spec);
       const c = checkAxis(a, specs);
@@ -101,37 +101,52 @@ describe('prefilled axes', () => {
       if (!c.ok) continue;
       expect(c.values.length).toBeLessThanOrEqual(10);
       expect(c.values.length).toBeGreaterThanOrEqual(2);
-      expect(Number(a.from)).toBe(spec.min);
-      expect(Number(a.to)).toBe(spec.max);
+      expect(c.values).toContain(spec.default);
       const ratio = Number(a.step) / spec.step;
       expect(Math.abs(ratio - Math.round(ratio))).toBeLessThan(1e-9);
     }
+    expect(defaultAxis(fast)).toEqual({ param: 'fast', from: '6', to: '20', step: '2' });
+    expect(defaultAxis(slow)).toEqual({ param: 'slow', from: '30', to: '100', step: '10' });
   });
 
   it('keeps a narrow range at the spec step', () => {
-    const small: ParamSpec = { ...fast, min: 3, max: 7 };
+    const small: ParamSpec = { ...fast, default: 4, min: 3, max: 7 };
     expect(defaultAxis(small)).toEqual({ param: 'fast', from: '3', to: '7', step: '1' });
   });
 
-  it('is always valid for any spec with a positive step', () => {
+  it('uses the whole range when the default has no half (zero or below)', () => {
+    const signed: ParamSpec = {
+      name: 'z',
+      label: 'Z',
+      default: 0,
+      min: -1,
+      max: 1,
+      step: 0.1,
+      integer: false,
+    };
+    const c = checkAxis(defaultAxis(signed), [signed]);
+    expect(c.ok && c.values[0]).toBe(-1);
+    expect(c.ok && c.values[c.values.length - 1]).toBe(1);
+    expect(c.ok && c.values).toContain(0);
+  });
+
+  it('is always valid and includes the default for any spec with a positive step', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 0, max: 1000 }),
+        fc.integer({ min: -1000, max: 1000 }),
         fc.integer({ min: 0, max: 100_000 }),
         fc.integer({ min: 1, max: 50 }),
-        (min, span, step) => {
-          const spec: ParamSpec = {
-            name: 'p',
-            label: 'P',
-            default: min,
-            min,
-            max: min + span,
-            step,
-            integer: true,
-          };
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (min, span, step, at) => {
+          const max = min + span;
+          const def = min + Math.round((at * span) / step) * step;
+          if (def > max) return;
+          const spec: ParamSpec = { name: 'p', label: 'P', default: def, min, max, step, integer: true };
           const c = checkAxis(defaultAxis(spec), [spec]);
           expect(c.ok).toBe(true);
-          if (c.ok) expect(c.values.length).toBeLessThanOrEqual(10);
+          if (!c.ok) return;
+          expect(c.values.length).toBeLessThanOrEqual(10);
+          expect(c.values).toContain(def);
         },
       ),
     );

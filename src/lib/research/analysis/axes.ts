@@ -52,20 +52,33 @@ export function axisValues(from: number, to: number, step: number): number[] {
 }
 
 /**
- * An axis prefilled from the param's spec: its whole range, at the spec's step widened by 1, 2, 5, 10...
- * until about ten values remain (a period from 2 to 200 by 1 would be 199 backtests on one axis alone).
+ * An axis prefilled from the param's spec: from half its default to twice it (within min..max), through
+ * the default itself, at the spec's step widened by 1, 2, 5, 10... until at most ten values remain. The
+ * whole min..max range is usually far too wide for a first look (a period from 2 to 2,000), and a
+ * default of zero or below has no "half", so those fall back to the whole range.
  */
 export function defaultAxis(spec: ParamSpec): AxisDraft {
   const base = spec.step > 0 ? spec.step : 1;
+  const d = Math.min(spec.max, Math.max(spec.min, spec.default));
+  let lo = d > 0 ? Math.max(spec.min, d / 2) : spec.min;
+  let hi = d > 0 ? Math.min(spec.max, d * 2) : spec.max;
+  if (!(hi > lo)) {
+    lo = spec.min;
+    hi = spec.max;
+  }
   let step = base;
   widen: for (let mag = 1; mag <= 1e9; mag *= 10) {
     for (const m of [1, 2, 5]) {
       step = base * m * mag;
-      if (axisCount(spec.min, spec.max, step) <= PREFILL_VALUES) break widen;
+      if (axisCount(lo, hi, step) <= PREFILL_VALUES) break widen;
     }
   }
-  const clean = Number(step.toFixed(Math.min(12, decimalsOf(base))));
-  return { param: spec.name, from: String(spec.min), to: String(spec.max), step: String(clean) };
+  const decimals = Math.min(12, Math.max(decimalsOf(base), decimalsOf(d)));
+  const clean = (x: number) => Number(x.toFixed(decimals));
+  // Whole steps either side of the default, so the default is one of the values.
+  const from = clean(d - Math.floor((d - lo) / step + 1e-9) * step);
+  const to = clean(d + Math.floor((hi - d) / step + 1e-9) * step);
+  return { param: spec.name, from: String(from), to: String(to), step: String(clean(step)) };
 }
 
 /** The first params not already used by an axis, in the strategy's order; null when all are taken. */

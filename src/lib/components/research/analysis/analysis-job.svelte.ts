@@ -3,6 +3,9 @@ import type { EngineError, JobProgress, ProgressListener } from '$workers/api';
 
 export type JobStatus = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
 
+/** What a job throws when it stops because the user cancelled between its steps. */
+export const CANCELLED: EngineError = { code: 'cancelled', message: 'Cancelled.', retryable: false };
+
 function newJobId(kind: string): string {
   const rand =
     typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function'
@@ -32,8 +35,14 @@ export class AnalysisJob<T> {
     return this.status === 'running';
   }
 
-  /** Starts `work` unless a run is going; `key` identifies the request for `resultKey`. */
-  async run(key: string, work: (jobId: string, onProgress: ProgressListener) => Promise<T>): Promise<void> {
+  /**
+   * Starts `work` unless a run is going; `key` identifies the request for `resultKey`. Work in several
+   * calls checks `cancelled()` between them: a cancel before the long call has a job to stop.
+   */
+  async run(
+    key: string,
+    work: (jobId: string, onProgress: ProgressListener, cancelled: () => boolean) => Promise<T>,
+  ): Promise<void> {
     if (this.running) return;
     const id = newJobId(this.kind);
     this.#jobId = id;
@@ -42,9 +51,13 @@ export class AnalysisJob<T> {
     this.progress = null;
     this.error = null;
     try {
-      const result = await work(id, (p) => {
-        if (this.#jobId === id) this.progress = p;
-      });
+      const result = await work(
+        id,
+        (p) => {
+          if (this.#jobId === id) this.progress = p;
+        },
+        () => this.#jobId === id && this.cancelling,
+      );
       if (this.#jobId !== id) return;
       this.result = result;
       this.resultKey = key;
