@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { CsvProblem } from '../workers/research/api.js';
 import type { Bars } from '../workers/research/backtest/types.js';
-import { parseBarsCsv } from '../workers/research/data/csv-bars.js';
+import { MAX_PROBLEMS, parseBarsCsv } from '../workers/research/data/csv-bars.js';
 import { parseBarTime } from '../workers/research/data/csv-dates.js';
 import { chooseLayout } from '../workers/research/data/csv-layout.js';
 import { splitCsvRecords } from '../workers/research/data/csv-records.js';
@@ -25,6 +25,24 @@ async function readText(file: string): Promise<string> {
     if (code === 'EISDIR') throw new UsageError(`${file} is a directory, not a CSV file`);
     throw new UsageError(`cannot read ${file}: ${code ?? (e as Error).message}`);
   }
+}
+
+/** The importer's last entry when its list overflowed: "N more problems not listed: ...". */
+const NOT_LISTED = /^(\d+) more problems? not listed/;
+
+/**
+ * The problems the importer listed, and how many it found in all: when its list is full, its last entry
+ * is no problem but the count of those left out.
+ */
+function countProblems(problems: readonly CsvProblem[]): { listed: CsvProblem[]; total: number } {
+  const last = problems[problems.length - 1];
+  const hidden =
+    problems.length >= MAX_PROBLEMS && last !== undefined && last.row === null && last.column === null
+      ? NOT_LISTED.exec(last.message)
+      : null;
+  if (hidden === null) return { listed: problems.slice(), total: problems.length };
+  const listed = problems.slice(0, -1);
+  return { listed, total: listed.length + Number(hidden[1]) };
 }
 
 function where(file: string, p: CsvProblem): string {
@@ -63,9 +81,9 @@ export async function readBarsCsv(
   const text = await readText(file);
   const parsed = parseBarsCsv(text, { column: options.column, fixOrder: options.fixOrder });
   if (!parsed.ok) {
-    const problems = parsed.problems;
-    const lines = problems.slice(0, SHOWN_PROBLEMS).map((p) => where(file, p));
-    if (problems.length > SHOWN_PROBLEMS) lines.push(`(and ${problems.length - SHOWN_PROBLEMS} more)`);
+    const { listed, total } = countProblems(parsed.problems);
+    const lines = listed.slice(0, SHOWN_PROBLEMS).map((p) => where(file, p));
+    if (total > lines.length) lines.push(`(and ${total - lines.length} more)`);
     if (parsed.fixable)
       lines.push('add --fix-order to sort the rows and keep the last of each repeated time');
     else if (options.column === null && parsed.columns.length > 1)

@@ -11,7 +11,7 @@ import { planSweep } from '../../workers/research/analysis/sweep-plan.js';
 import { inProcessEvaluator, walkForward } from '../../workers/research/analysis/walk-forward.js';
 import { runBacktest } from '../../workers/research/backtest/engine.js';
 import type { BacktestConfig, Bars } from '../../workers/research/backtest/types.js';
-import { parseBarsCsv } from '../../workers/research/data/csv-bars.js';
+import { MAX_PROBLEMS, parseBarsCsv } from '../../workers/research/data/csv-bars.js';
 import { resolveStrategy } from '../../workers/research/strategies/registry.js';
 import type { StrategySpec } from '../../workers/research/strategies/spec.js';
 import { main } from '../main.js';
@@ -296,6 +296,46 @@ describe('lyra backtest: tables, help and bad input', () => {
     await usage(['--csv', file, '--column', 'DAX', '--strategy', 'sma-cross'], /line 4, column DAX: .*abc/);
   });
 
+  it('counts every problem of a file with more than the importer lists', async () => {
+    const lines = csvText.split('\n');
+    const broken = MAX_PROBLEMS + 23;
+    for (let k = 1; k <= broken; k++) lines[k] = lines[k]!.replace(/^(\d+,[^,]+,)[^,]+/, '$1abc');
+    const file = join(dir, 'many-bad-rows.csv');
+    writeFileSync(file, lines.join('\n'));
+    const run = await lyra('backtest', '--csv', file, '--column', 'DAX', '--strategy', 'sma-cross');
+    expect(run.code).toBe(2);
+    const shown = run.stderr.split('\n').filter((l) => /: line \d+, column DAX: /.test(l));
+    expect(shown.length).toBe(5);
+    expect(run.stderr).toContain(`(and ${broken - shown.length} more)`);
+    expect(run.stderr).not.toContain('not listed');
+  });
+
+  it('names --sweep-axes, not --sweep, for a bad walk-forward grid', async () => {
+    const walk = ['--walk-forward', '--in-sample', '400', '--out-of-sample', '200'];
+    await usage(
+      [...dax, '--strategy', 'sma-cross', ...walk, '--sweep-axes', 'fast=1:600:100'],
+      /^lyra backtest: --sweep-axes: .*outside Fast SMA/,
+    );
+    // With both, the grid that failed is the one named.
+    await usage(
+      [
+        ...dax,
+        '--strategy',
+        'sma-cross',
+        ...walk,
+        '--sweep',
+        'fast=5:10:5',
+        '--sweep-axes',
+        'fast=1:600:100',
+      ],
+      /^lyra backtest: --sweep-axes: .*outside Fast SMA/,
+    );
+    await usage(
+      [...dax, '--strategy', 'sma-cross', ...walk, '--sweep', 'fast=1:600:100'],
+      /^lyra backtest: --sweep: .*outside Fast SMA/,
+    );
+  });
+
   it('asks for --column when the file has several price columns', async () => {
     await usage(
       ['--csv', csv, '--strategy', 'sma-cross'],
@@ -342,6 +382,7 @@ describe('lyra backtest: tables, help and bad input', () => {
     ],
     [['--in-sample', '300'], '--in-sample applies only with --walk-forward'],
     [['--seed', '3'], '--seed applies only with --monte-carlo'],
+    [['--monte-carlo', '10', '--seed', '9007199254740993'], /--seed: .*whole number from -\(2\^53 - 1\)/],
     [['--monte-carlo', '0'], '--monte-carlo must be at least 1'],
     [['--objective', 'luck'], '--objective must be one of sharpe, total_return, cagr, calmar, sortino'],
     [['--bogus'], /Unknown option '--bogus'.*See: lyra backtest --help/],

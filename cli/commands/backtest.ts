@@ -84,8 +84,11 @@ Sweep, walk-forward and Monte Carlo:
 Exit codes: 0 done, 2 bad input (the message says what and where), 1 anything else.
 `;
 
-/** The flag a ResearchInputError's field came from, to put in front of its message. */
-function flagOf(field: string): string | null {
+/**
+ * The flag a ResearchInputError's field came from, to put in front of its message; `axesFlag` is the
+ * flag the axes of the work at hand came from (--sweep, or --sweep-axes for walk-forward).
+ */
+function flagOf(field: string, axesFlag: string): string | null {
   const map: Record<string, string> = {
     'config.fee': '--fee',
     'config.capital': '--capital',
@@ -95,21 +98,25 @@ function flagOf(field: string): string | null {
     outOfSample: '--out-of-sample',
     runs: '--monte-carlo',
     method: '--method',
+    seed: '--seed',
   };
   if (field in map) return map[field] as string;
   if (field.startsWith('config.slippage')) return '--slippage-bps';
   if (field.startsWith('params.')) return `--${field.slice('params.'.length)}`;
-  if (field.startsWith('axes')) return '--sweep';
+  if (field.startsWith('axes')) return axesFlag;
   return null;
 }
 
-/** Bad input found by the engine becomes a usage error, named after the flag it came from. */
-async function asUsage<T>(work: () => T | Promise<T>): Promise<T> {
+/**
+ * Bad input found by the engine becomes a usage error, named after the flag it came from (`axesFlag`:
+ * the flag the axes came from, when the work has axes).
+ */
+async function asUsage<T>(work: () => T | Promise<T>, axesFlag = '--sweep'): Promise<T> {
   try {
     return await work();
   } catch (e) {
     if (e instanceof ResearchInputError) {
-      const flag = flagOf(e.field);
+      const flag = flagOf(e.field, axesFlag);
       throw new UsageError(flag ? `${flag}: ${e.message}` : e.message);
     }
     throw e;
@@ -234,9 +241,8 @@ export const backtestCommand: Command = {
     const config = configFromFlags(v);
     const analyses = analysesFromFlags(v);
     const sweepAxes = analyses.sweepAxes === null ? null : parseSweepSpec('sweep', analyses.sweepAxes);
-    const walkAxes = analyses.walkForward
-      ? parseSweepSpec(v['sweep-axes'] !== undefined ? 'sweep-axes' : 'sweep', analyses.walkForward.axes)
-      : null;
+    const walkAxesFlag = v['sweep-axes'] !== undefined ? 'sweep-axes' : 'sweep';
+    const walkAxes = analyses.walkForward ? parseSweepSpec(walkAxesFlag, analyses.walkForward.axes) : null;
     const column = typeof v.column === 'string' ? v.column : null;
 
     const spec: StrategySpec = { kind: 'builtin', id: strategyId, params: given };
@@ -269,14 +275,14 @@ export const backtestCommand: Command = {
     }
     if (analyses.walkForward && walkAxes) {
       const wf = analyses.walkForward;
-      const plan = await asUsage(() => planSweep(spec, walkAxes));
+      const plan = await asUsage(() => planSweep(spec, walkAxes), `--${walkAxesFlag}`);
       const pool = poolFor(analyses, plan.combos.length, bars.time.length);
       try {
         const evaluate = pool
           ? poolWindowEvaluator(pool, bars, 'cli', spec, config)
           : inProcessEvaluator(spec, config);
         const options = { strategy: spec, config, combos: plan.combos, objective: analyses.objective, ...wf };
-        const walked = await asUsage(() => walkForward(bars, options, evaluate));
+        const walked = await asUsage(() => walkForward(bars, options, evaluate), `--${walkAxesFlag}`);
         report.walk_forward = walkForwardJson(walked, { ...wf, objective: analyses.objective }, dateOf);
       } finally {
         pool?.close();

@@ -172,4 +172,32 @@ describe('monteCarlo', () => {
       'positive',
     );
   });
+
+  it.each([1.7, -0.5, 2 ** 53, -(2 ** 53), Infinity, NaN])(
+    'refuses the seed %s: a seed is a safe whole number',
+    (seed) => {
+      const error = (() => {
+        try {
+          monteCarlo(resultWith([0.1, -0.05]), { runs: 10, method: 'trades', seed });
+        } catch (e) {
+          return e;
+        }
+        return null;
+      })();
+      expect(error).toBeInstanceOf(ResearchInputError);
+      expect((error as ResearchInputError).field).toBe('seed');
+      expect((error as ResearchInputError).message).toContain('whole number');
+    },
+  );
+
+  it('gives every whole-number seed its own paths, the high bits and the sign included', () => {
+    // 40 distinct trade returns: the median path of 25 runs differs between any two streams.
+    const r = resultWith(Array.from({ length: 40 }, (_, k) => 0.05 * Math.sin(k * 1.3) + k * 1e-4));
+    const finals = (seed: number) => Array.from(monteCarlo(r, { runs: 25, method: 'trades', seed }).fan.p50);
+    const seeds = [0, 1, -1, 2 ** 32, 2 ** 32 + 1, -(2 ** 32), 2 ** 53 - 1, -(2 ** 53 - 1)];
+    const all = seeds.map(finals);
+    for (let a = 0; a < seeds.length; a++)
+      for (let b = a + 1; b < seeds.length; b++)
+        expect(all[a], `${seeds[a]} vs ${seeds[b]}`).not.toEqual(all[b]);
+  });
 });

@@ -4,7 +4,7 @@ import { barReturns } from '../backtest/metrics.js';
 import type { BacktestResult } from '../backtest/types.js';
 import type { TaskHooks } from '../pool/tasks.js';
 import { percentilesInPlace } from './percentiles.js';
-import { seededRandom } from './random.js';
+import { isValidSeed, seededRandom } from './random.js';
 
 export const MAX_MONTE_CARLO_RUNS = 100_000;
 /** Equity values kept for the fan chart across all runs (8 bytes each): about 160 MB at most. */
@@ -37,8 +37,11 @@ function check(result: BacktestResult, o: MonteCarloOptions): { capital: number;
       'method',
       `the resampling method is 'trades' or 'bars', got '${String(o.method)}'`,
     );
-  if (!Number.isFinite(o.seed))
-    throw new ResearchInputError('seed', `the seed must be a number, got ${o.seed}`);
+  if (!isValidSeed(o.seed))
+    throw new ResearchInputError(
+      'seed',
+      `the seed must be a whole number from -(2^53 - 1) to 2^53 - 1 (e.g. 1), got ${o.seed}`,
+    );
   const capital = o.capital ?? result.metrics.start_equity;
   if (!(capital > 0) || !Number.isFinite(capital))
     throw new ResearchInputError('capital', `starting capital must be a positive number, got ${capital}`);

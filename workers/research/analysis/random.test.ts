@@ -31,7 +31,37 @@ describe('seededRandom', () => {
     expect(Math.abs(sum / draws - 0.5)).toBeLessThan(0.005);
   });
 
-  it('refuses a seed that is not a number', () => {
-    expect(() => seededRandom(NaN)).toThrow('finite');
+  it('refuses a seed that is not a safe whole number', () => {
+    for (const seed of [NaN, Infinity, 1.7, -0.5, 2 ** 53, -(2 ** 53)])
+      expect(() => seededRandom(seed), String(seed)).toThrow(RangeError);
+    expect(() => seededRandom(1.7)).toThrow('whole number');
+  });
+
+  it('gives different streams to seeds that share their low 32 bits or differ only in sign', () => {
+    const first = (seed: number) => {
+      const r = seededRandom(seed);
+      return Array.from({ length: 8 }, () => r.next());
+    };
+    const seeds = [
+      0,
+      1,
+      -1,
+      2,
+      -2,
+      2 ** 32 - 1,
+      2 ** 32,
+      2 ** 32 + 1,
+      -(2 ** 32),
+      -(2 ** 32) + 1,
+      2 ** 53 - 1,
+      -(2 ** 53 - 1),
+    ];
+    const streams = seeds.map(first);
+    for (let a = 0; a < seeds.length; a++)
+      for (let b = a + 1; b < seeds.length; b++)
+        // Each of the first draws differs: the high bits reach every word of the state.
+        streams[a]!.forEach((x, k) =>
+          expect(x, `${seeds[a]} vs ${seeds[b]} at ${k}`).not.toBe(streams[b]![k]),
+        );
   });
 });

@@ -19,13 +19,17 @@ export function withParams(spec: StrategySpec, combo: Params): StrategySpec {
   return spec;
 }
 
-/** The cell a backtest of `params` makes, before the sweep adds its score and p-value adjustments. */
+/**
+ * The cell a backtest of `params` makes, before the sweep adds its score and p-value adjustments. A run
+ * the strategy broke off with an error has no p-value (NaN), so the corrections leave it out of the
+ * number of tests: its partial curve is not a test of the combination.
+ */
 export function sweepCellOf(params: Params, result: BacktestResult): SweepCellDraft {
   const returns = returnStats(result.equity);
   return {
     params,
     metrics: result.metrics,
-    pValue: meanReturnPValue(returns.mean, returns.sd, returns.n),
+    pValue: result.error ? NaN : meanReturnPValue(returns.mean, returns.sd, returns.n),
     returns,
     error: result.error ? `bar ${result.error.i}: ${result.error.message}` : null,
   };

@@ -2,12 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CancelledError, ResearchInputError } from '../backtest/errors.js';
 import { runBacktest } from '../backtest/engine.js';
-import type { BacktestMetrics } from '../backtest/types.js';
+import type { BacktestMetrics, Strategy } from '../backtest/types.js';
 import { resolveStrategy } from '../strategies/registry.js';
 import type { StrategySpec } from '../strategies/spec.js';
 import { perBarSharpe, returnStats } from './return-stats.js';
 import { bonferroni, deflatedSharpe, holm, meanReturnPValue } from './significance.js';
-import { sweepCells, withParams } from './sweep-cells.js';
+import { sweepCellOf, sweepCells, withParams } from './sweep-cells.js';
 import { planSweep } from './sweep-plan.js';
 import { bestIndex, finishSweep, scoreOf } from './sweep.js';
 import { closeConfig, daxBars } from './test-support.js';
@@ -167,6 +167,57 @@ describe('finishSweep', () => {
     expect(result.cells[clean.best]!.error).toBe('bar 9: boom');
     expect(result.best).toBe(runnerUp);
     expect(result.deflatedSharpe!.trials).toBe(drafts.length - 1);
+  });
+
+  it('leaves a failed run out of Bonferroni and Holm: its p-value is NaN, the others are corrected for fewer tests', () => {
+    // sma-cross 5/40 that throws at bar 1500: its equity stops there, long enough for a t statistic.
+    const { strategy: sma, params } = resolveStrategy(withParams(smaCross, { fast: 5, slow: 40 }));
+    const breaks: Strategy = {
+      ...sma,
+      prepare(b, p) {
+        const prepared = sma.prepare(b, p);
+        return {
+          onBar(ctx) {
+            if (ctx.i === 1500) throw new Error('boom');
+            prepared.onBar(ctx);
+          },
+        };
+      },
+    };
+    const failedRun = runBacktest(bars, breaks, params, closeConfig);
+    expect(failedRun.error?.i).toBe(1500);
+    const failed = sweepCellOf(params, failedRun);
+    expect(failed.error).toBe('bar 1500: boom');
+    expect(failed.pValue).toBeNaN();
+
+    const withFailed = [...drafts, failed];
+    const result = finishSweep(withFailed, plan.axes, 'sharpe', 1, 0);
+    const last = result.cells[drafts.length]!;
+    expect(last.pValue).toBeNaN();
+    expect(last.pBonferroni).toBeNaN();
+    expect(last.pHolm).toBeNaN();
+    // The clean cells are corrected exactly as without the failed one.
+    const clean = finishSweep(drafts, plan.axes, 'sharpe', 1, 0);
+    expect(result.cells.slice(0, drafts.length).map((c) => c.pBonferroni)).toEqual(
+      clean.cells.map((c) => c.pBonferroni),
+    );
+    expect(result.cells.slice(0, drafts.length).map((c) => c.pHolm)).toEqual(clean.cells.map((c) => c.pHolm));
+    const smallest = Math.min(...drafts.map((d) => d.pValue));
+    expect(Math.min(...result.cells.map((c) => c.pBonferroni).filter((p) => !Number.isNaN(p)))).toBe(
+      Math.min(1, smallest * drafts.length),
+    );
+  });
+
+  it('leaves out a cell marked failed even when its draft carries a p-value', () => {
+    const broken = drafts.map((d, i) => (i === 0 ? { ...d, error: 'bar 9: boom' } : d));
+    expect(Number.isNaN(broken[0]!.pValue)).toBe(false);
+    const result = finishSweep(broken, plan.axes, 'sharpe', 1, 0);
+    expect(result.cells[0]!.pValue).toBeNaN();
+    expect(result.cells[0]!.pBonferroni).toBeNaN();
+    expect(result.cells[0]!.pHolm).toBeNaN();
+    const rest = drafts.slice(1).map((d) => d.pValue);
+    expect(result.cells.slice(1).map((c) => c.pBonferroni)).toEqual(bonferroni(rest));
+    expect(result.cells.slice(1).map((c) => c.pHolm)).toEqual(holm(rest));
   });
 
   it('has no best and no deflated Sharpe without a score', () => {

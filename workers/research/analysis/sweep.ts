@@ -26,11 +26,11 @@ export function bestIndex(scores: readonly number[]): number {
 }
 
 /**
- * Turns the workers' cells into the sweep's result: each cell's score (NaN for a run the strategy broke
- * off with an error), Bonferroni and Holm adjustments over every combination tried, the best cell, and
- * the deflated Sharpe ratio of the best over all trials (cells without an error). The deflated Sharpe's
- * `sharpe` and `expectedMaxSharpe` are annualised with the best run's periods per year, like the
- * metrics' Sharpe; its probability is computed on per-bar figures.
+ * Turns the workers' cells into the sweep's result: each cell's score and p-value (NaN for a run the
+ * strategy broke off with an error), Bonferroni and Holm adjustments over every combination that ran,
+ * the best cell, and the deflated Sharpe ratio of the best over all trials (cells without an error). The
+ * deflated Sharpe's `sharpe` and `expectedMaxSharpe` are annualised with the best run's periods per
+ * year, like the metrics' Sharpe; its probability is computed on per-bar figures.
  */
 export function finishSweep(
   drafts: readonly SweepCellDraft[],
@@ -40,14 +40,15 @@ export function finishSweep(
   elapsedMs: number,
 ): SweepResult {
   const scores = drafts.map((d) => (d.error === null ? scoreOf(d.metrics, objective) : NaN));
-  const p = drafts.map((d) => d.pValue);
+  // A failed run is no test: NaN, which the corrections leave out of their count.
+  const p = drafts.map((d) => (d.error === null ? d.pValue : NaN));
   const pB = bonferroni(p);
   const pH = holm(p);
   const cells: SweepCell[] = drafts.map((d, i) => ({
     params: d.params,
     metrics: d.metrics,
     score: scores[i] as number,
-    pValue: d.pValue,
+    pValue: p[i] as number,
     pBonferroni: pB[i] as number,
     pHolm: pH[i] as number,
     error: d.error,

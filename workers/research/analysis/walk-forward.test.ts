@@ -1,15 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { CancelledError, ResearchInputError } from '../backtest/errors.js';
 import { runBacktest } from '../backtest/engine.js';
-import type { Bars, Params } from '../backtest/types.js';
+import { closeOnlyBars } from '../backtest/test-support/bars.js';
+import type {
+  BacktestConfig,
+  BacktestMetrics,
+  BarContext,
+  Bars,
+  Params,
+  SimTrade,
+  Strategy,
+} from '../backtest/types.js';
 import { sliceBars } from '../data/bars.js';
 import { resolveStrategy } from '../strategies/registry.js';
 import type { StrategySpec } from '../strategies/spec.js';
 import { sweepCells, withParams } from './sweep-cells.js';
 import { planSweep } from './sweep-plan.js';
-import { closeConfig, daxBars } from './test-support.js';
+import { closeConfig, daxBars, walkBars } from './test-support.js';
 import {
   inProcessEvaluator,
+  oosPiece,
   walkForward,
   walkForwardWindows,
   type WalkForwardOptions,
@@ -36,6 +46,33 @@ function options(over: Partial<WalkForwardOptions> = {}): WalkForwardOptions {
 
 const run = (bars: Bars, o: WalkForwardOptions) =>
   walkForward(bars, o, inProcessEvaluator(o.strategy, o.config));
+
+/** A copy of `bars` with every bar from `from` on moved up or down by 30 %, alternately. */
+function scrambled(bars: Bars, from: number): Bars {
+  const out = sliceBars(bars, 0, bars.time.length);
+  for (let i = from; i < out.close.length; i++) {
+    const v = out.close[i]! * (i % 2 === 0 ? 1.3 : 0.7);
+    out.close[i] = out.open[i] = out.high[i] = out.low[i] = v;
+  }
+  return out;
+}
+
+/** The sum of the trades' PnL, from the metrics: expectancy is that sum over the count. */
+const tradePnl = (m: BacktestMetrics) => (m.trades === 0 ? 0 : m.expectancy * m.trades);
+
+/** A strategy that does what `script` says on the bars it names, and nothing else. */
+function scripted(script: Record<number, (ctx: BarContext) => void>): Strategy {
+  return {
+    id: 'scripted',
+    name: 'scripted',
+    description: 'orders on given bars',
+    params: [],
+    warmup: () => 0,
+    defaultSize: { kind: 'equity-fraction', fraction: 1 },
+    exits: { stopLoss: null, takeProfit: null, trailing: null },
+    prepare: () => ({ onBar: (ctx) => script[ctx.i]?.(ctx) }),
+  };
+}
 
 describe('walkForwardWindows', () => {
   it('steps rolling windows by the out-of-sample length, full windows only', () => {
@@ -119,15 +156,26 @@ describe('walkForward', () => {
     const o = options();
     const a = await run(dax, o);
     // Scramble everything after the first window's out-of-sample end.
-    const tampered = sliceBars(dax, 0, dax.time.length);
-    for (let i = 600; i < tampered.close.length; i++) {
-      const v = tampered.close[i]! * (i % 2 === 0 ? 1.3 : 0.7);
-      tampered.close[i] = tampered.open[i] = tampered.high[i] = tampered.low[i] = v;
-    }
+    const tampered = scrambled(dax, 600);
     const b = await run(tampered, o);
     expect(b.windows[0]).toEqual(a.windows[0]);
     expect(b.equity.subarray(0, 201)).toEqual(a.equity.subarray(0, 201));
     expect(b.equity[400]).not.toBe(a.equity[400]);
+  });
+
+  it('chooses each window on its in-sample bars alone, blind to its out-of-sample bars', async () => {
+    const o = options();
+    const a = await run(dax, o);
+    // Scramble window 0's out-of-sample bars [400, 600) and everything after: its choice must not move.
+    const b = await run(scrambled(dax, 400), o);
+    expect(b.windows[0]!.params).toEqual(a.windows[0]!.params);
+    expect(b.windows[0]!.inSampleScore).toBe(a.windows[0]!.inSampleScore);
+    // The out-of-sample run did see the scrambled bars.
+    expect(b.windows[0]!.metrics.total_return).not.toBe(a.windows[0]!.metrics.total_return);
+    // Same for window 1: in-sample [200, 600), out-of-sample [600, 800).
+    const c = await run(scrambled(dax, 600), o);
+    expect(c.windows[1]!.params).toEqual(a.windows[1]!.params);
+    expect(c.windows[1]!.inSampleScore).toBe(a.windows[1]!.inSampleScore);
   });
 
   it('reports progress up to the total and stops when asked', async () => {
@@ -163,5 +211,145 @@ describe('walkForward', () => {
     await fails(options({ outOfSample: 0 }), 'at least 1', 'outOfSample');
     await fails(options({ inSample: 100.5 }), 'whole number', 'inSample');
     await fails(options({ combos: [] }), 'no combinations', 'axes');
+  });
+});
+
+describe('walk-forward trades', () => {
+  const dax = daxBars();
+  const walk = walkBars(1500, 11);
+
+  it.each([
+    ['rolling', 'close', 0],
+    ['anchored', 'close', 0],
+    ['rolling', 'next-open', 0],
+    ['rolling', 'close', 0.001],
+    ['anchored', 'next-open', 0.002],
+  ] as const)(
+    '%s, %s execution, fee %s: the trades cover only out-of-sample bars, their PnL adds up to the equity change',
+    async (mode, execution, fee) => {
+      const bars = execution === 'close' ? dax : walk;
+      const config: BacktestConfig = { ...closeConfig, fee, execution };
+      const result = await run(bars, options({ mode, config }));
+      let trades = 0;
+      let fees = 0;
+      for (const w of result.windows) {
+        const m = w.metrics;
+        // Trade PnL is net of the fees paid out of sample, as the equity is.
+        expect(Math.abs(tradePnl(m) - (m.final_equity - m.start_equity))).toBeLessThan(1e-9 * m.start_equity);
+        if (m.trades > 0) {
+          expect(m.win_rate * m.trades).toBeCloseTo(Math.round(m.win_rate * m.trades), 9);
+          expect(m.expectancy).toBeCloseTo((m.final_equity - m.start_equity) / m.trades, 6);
+        }
+        if (fee === 0) expect(m.fees_paid).toBe(0);
+        trades += m.trades;
+        fees += m.fees_paid;
+      }
+      const m = result.metrics;
+      expect(m.trades).toBe(trades);
+      expect(m.trades).toBeGreaterThan(result.windows.length);
+      expect(m.fees_paid).toBeCloseTo(fees, 6);
+      if (fee > 0) expect(m.fees_paid).toBeGreaterThan(0);
+      const change = result.equity[result.equity.length - 1]! - result.equity[0]!;
+      expect(m.final_equity - m.start_equity).toBeCloseTo(change, 6);
+      expect(Math.abs(tradePnl(m) - change)).toBeLessThan(1e-9 * closeConfig.capital);
+    },
+  );
+
+  // Closes 10, 10, 10, 20, 20, 25 (bar 5, the anchor), 25, 30, 40, 40, 50, 50.
+  const bars = closeOnlyBars([10, 10, 10, 20, 20, 25, 25, 30, 40, 40, 50, 50]);
+  const fee = 0.01;
+  const config: BacktestConfig = { ...closeConfig, fee };
+  const isLength = 6;
+
+  it('starts a trade open at the anchor from the anchor close, counting only later fills and fees', () => {
+    const result = runBacktest(
+      bars,
+      scripted({
+        1: (ctx) => ctx.buy({ kind: 'cash', amount: 5000 }),
+        4: (ctx) => ctx.buy({ kind: 'cash', amount: 1000 }),
+        7: (ctx) => ctx.buy({ kind: 'cash', amount: 1000 }),
+        8: (ctx) => ctx.sell(100),
+        9: (ctx) => ctx.exit(),
+        10: (ctx) => ctx.buy({ kind: 'cash', amount: 2000 }),
+      }),
+      {},
+      config,
+    );
+    expect(result.error).toBeNull();
+    const piece = oosPiece(result, bars.close, isLength, 100, 20_000);
+
+    // By hand: held at the anchor (bar 5, close 25) are the units of the buys at 10 and 20.
+    const held = 5000 / (10 * (1 + fee)) + 1000 / (20 * (1 + fee));
+    const anchorEquity = 10_000 - 5000 - 1000 + held * 25;
+    const scale = 20_000 / anchorEquity;
+    const added = 1000 / (30 * (1 + fee));
+    const units = held + added;
+    const cost = held * 25 + 1000;
+    const pnl = units * 40 * (1 - fee) - cost;
+    const fees = added * 30 * fee + units * 40 * fee;
+    expect(piece.trades.length).toBe(2);
+    const [first, second] = piece.trades as [SimTrade, SimTrade];
+    expect(first.entryIndex).toBe(105);
+    expect(first.exitIndex).toBe(109);
+    expect(first.entryTime).toBe(bars.time[5]);
+    expect(first.exitTime).toBe(bars.time[9]);
+    expect(first.bars).toBe(4);
+    expect(first.exitReason).toBe('signal');
+    expect(first.entryPrice).toBeCloseTo((held * 25 + added * 30) / units, 12);
+    expect(first.exitPrice).toBeCloseTo(40, 12);
+    expect(first.units).toBeCloseTo(units * scale, 9);
+    expect(first.pnl).toBeCloseTo(pnl * scale, 9);
+    expect(first.fees).toBeCloseTo(fees * scale, 9);
+    expect(first.returnPct).toBeCloseTo(pnl / cost, 12);
+
+    // The trade opened out of sample and still open at the end is the run's own, marked at the last close.
+    const bought = 2000 / (50 * (1 + fee));
+    expect(second.entryIndex).toBe(110);
+    expect(second.exitIndex).toBe(111);
+    expect(second.exitReason).toBe('end');
+    expect(second.exitPrice).toBe(50);
+    expect(second.pnl).toBeCloseTo((bought * 50 - 2000) * scale, 9);
+
+    // The piece's trades account for all of its equity change and its fees.
+    const change = piece.equity[piece.equity.length - 1]! - piece.equity[0]!;
+    expect(piece.equity[0]).toBeCloseTo(20_000, 9);
+    expect(first.pnl + second.pnl).toBeCloseTo(change, 9);
+    expect(first.fees + second.fees).toBeCloseTo(piece.fees, 9);
+  });
+
+  it('leaves out a trade that closed at the anchor and the fee of a buy on the anchor bar', () => {
+    const result = runBacktest(
+      bars,
+      scripted({
+        1: (ctx) => ctx.buy(),
+        5: (ctx) => {
+          ctx.exit();
+          ctx.buy({ kind: 'cash', amount: 5000 });
+        },
+      }),
+      {},
+      config,
+    );
+    expect(result.error).toBeNull();
+    const piece = oosPiece(result, bars.close, isLength, 0, result.equity[5]!);
+    const units = 5000 / (25 * (1 + fee));
+    expect(piece.trades).toEqual([
+      {
+        entryIndex: 5,
+        exitIndex: 11,
+        entryTime: bars.time[5],
+        exitTime: bars.time[11],
+        entryPrice: 25,
+        exitPrice: 50,
+        units: expect.closeTo(units, 9) as number,
+        pnl: expect.closeTo(units * (50 - 25), 9) as number,
+        returnPct: expect.closeTo(1, 12) as number,
+        fees: 0,
+        bars: 6,
+        exitReason: 'end',
+      },
+    ]);
+    expect(piece.fees).toBe(0);
+    expect(piece.equity[piece.equity.length - 1]! - piece.equity[0]!).toBeCloseTo(units * 25, 9);
   });
 });

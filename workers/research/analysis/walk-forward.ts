@@ -3,7 +3,15 @@ import { CancelledError, ResearchInputError } from '../backtest/errors.js';
 import { runBacktest } from '../backtest/engine.js';
 import { backtestMetrics } from '../backtest/metrics.js';
 import { inferPeriodsPerYear } from '../backtest/periods-per-year.js';
-import type { BacktestConfig, BacktestResult, Bars, Params, SimTrade } from '../backtest/types.js';
+import type {
+  BacktestConfig,
+  BacktestResult,
+  Bars,
+  ExitReason,
+  Params,
+  SimFill,
+  SimTrade,
+} from '../backtest/types.js';
 import { sliceBars } from '../data/bars.js';
 import type { BarRange, SweepCellDraft, TaskHooks } from '../pool/tasks.js';
 import { resolveStrategy } from '../strategies/registry.js';
@@ -103,37 +111,119 @@ function describeParams(p: Params): string {
 }
 
 /** A stitched out-of-sample piece: the run's equity from the last in-sample bar on, rescaled. */
-interface OosPiece {
+export interface OosPiece {
   time: Float64Array;
   equity: Float64Array;
   position: Float64Array;
+  /** Trading on the piece's bars only (see `oosPiece`), indexes in the whole series. */
   trades: SimTrade[];
   fees: number;
 }
 
 /**
- * The out-of-sample part of a run over [isFrom, oosTo): bars from the last in-sample bar (the anchor) to
- * the end, equity scaled so the anchor equals `startEquity`. Trades that close out of sample count, with
- * their money scaled the same way.
+ * The out-of-sample part of a run over [isFrom, oosTo) (`close`: the closes of the bars it ran on): bars
+ * from the last in-sample bar (the anchor) to the end, equity scaled so the anchor equals `startEquity`.
+ * Its trades cover those bars only, with their money scaled the same way:
+ * - a position held at the anchor is a trade that starts there, bought at the anchor's close: its entry is
+ *   the anchor, its PnL is what the position and the later fills of that round trip made after the
+ *   anchor, and only the fees of fills after the anchor count (the anchor's equity has paid the others);
+ * - a position still held at the end is closed at the last bar's close (the run's own `end` trade): the
+ *   next window runs again from its own start, so each piece stands alone.
+ * So the piece's trade PnL adds up to its equity change, fees or not, and its trade fees to `fees`.
  */
-function oosPiece(run: BacktestResult, isLength: number, offset: number, startEquity: number): OosPiece {
+export function oosPiece(
+  run: BacktestResult,
+  close: Float64Array,
+  isLength: number,
+  offset: number,
+  startEquity: number,
+): OosPiece {
   const anchor = isLength - 1;
   const scale = startEquity / (run.equity[anchor] as number);
   const equity = run.equity.slice(anchor);
   for (let k = 0; k < equity.length; k++) equity[k] = (equity[k] as number) * scale;
   let fees = 0;
   for (const f of run.fills) if (f.i > anchor) fees += f.fee * scale;
-  const trades = run.trades
-    .filter((t) => t.exitIndex > anchor)
-    .map((t) => ({
-      ...t,
-      entryIndex: t.entryIndex + offset,
-      exitIndex: t.exitIndex + offset,
-      units: t.units * scale,
-      pnl: t.pnl * scale,
-      fees: t.fees * scale,
-    }));
+  const trades: SimTrade[] = [];
+  for (const t of run.trades) {
+    if (t.exitIndex <= anchor) continue;
+    // Only one round trip can be open across the anchor: the one holding the position after its fills.
+    const piece = t.entryIndex <= anchor ? tradeFromAnchor(run, close, anchor) : t;
+    trades.push({
+      ...piece,
+      entryIndex: piece.entryIndex + offset,
+      exitIndex: piece.exitIndex + offset,
+      units: piece.units * scale,
+      pnl: piece.pnl * scale,
+      fees: piece.fees * scale,
+    });
+  }
   return { time: run.time.slice(anchor), equity, position: run.position.slice(anchor), trades, fees };
+}
+
+/**
+ * The round trip open at `anchor` (after that bar's fills), counted from there: the units held are bought
+ * at the anchor's close with no fee, then the fills after the anchor play out as the account played them
+ * until the position is flat, or it is marked at the run's last close as the run marks its open trade.
+ * Prices are averaged the way the account averages them.
+ */
+function tradeFromAnchor(run: BacktestResult, close: Float64Array, anchor: number): SimTrade {
+  const { fills, time } = run;
+  const anchorClose = close[anchor] as number;
+  let held = run.position[anchor] as number;
+  let units = held;
+  let entryPrice = anchorClose;
+  let cashOut = held * anchorClose;
+  let cashIn = 0;
+  let fees = 0;
+  let sold = 0;
+  let exitPrice = NaN;
+  let exitIndex = run.equity.length - 1;
+  let reason: ExitReason = 'end';
+  let k = 0;
+  while (k < fills.length && (fills[k] as SimFill).i <= anchor) k++;
+  for (; k < fills.length; k++) {
+    const f = fills[k] as SimFill;
+    fees += f.fee;
+    if (f.side === 'buy') {
+      entryPrice = (held * entryPrice + f.units * f.price) / (held + f.units);
+      held += f.units;
+      units += f.units;
+      cashOut += f.units * f.price + f.fee;
+      continue;
+    }
+    exitPrice = sold === 0 ? f.price : (sold * exitPrice + f.units * f.price) / (sold + f.units);
+    sold += f.units;
+    cashIn += f.units * f.price - f.fee;
+    // A sell that closes the position sells exactly what is held (as the account does), so this is exact.
+    held = f.units >= held ? 0 : held - f.units;
+    if (held === 0) {
+      exitIndex = f.i;
+      reason = f.reason;
+      break;
+    }
+  }
+  if (held > 0) {
+    // Still open at the end of the run: marked at the last close, no fee.
+    const lastClose = close[exitIndex] as number;
+    exitPrice = sold === 0 ? lastClose : (sold * exitPrice + held * lastClose) / (sold + held);
+    cashIn += held * lastClose;
+  }
+  const pnl = cashIn - cashOut;
+  return {
+    entryIndex: anchor,
+    exitIndex,
+    entryTime: time[anchor] as number,
+    exitTime: time[exitIndex] as number,
+    entryPrice,
+    exitPrice,
+    units,
+    pnl,
+    returnPct: pnl / cashOut,
+    fees,
+    bars: exitIndex - anchor,
+    exitReason: reason,
+  };
 }
 
 /**
@@ -143,7 +233,8 @@ function oosPiece(run: BacktestResult, isLength: number, offset: number, startEq
  * any position carry the in-sample bars as history, but only the out-of-sample bars are reported: their
  * equity, rescaled so each window continues from where the previous one ended, is stitched into one
  * curve that starts at the capital on the first window's last in-sample bar. The metrics are those of
- * that stitched curve, by the same definitions as a backtest's.
+ * that stitched curve, by the same definitions as a backtest's; the trade metrics count only what was
+ * traded on out-of-sample bars (see `oosPiece`), so the trades' PnL adds up to the curve's change.
  */
 export async function walkForward(
   bars: Bars,
@@ -189,8 +280,9 @@ export async function walkForward(
       );
     const chosen = (cells[best] as SweepCellDraft).params;
     const { strategy, params } = resolveStrategy(withParams(options.strategy, chosen));
+    const runBars = sliceBars(bars, isFrom, oosTo);
     const run = runBacktest(
-      sliceBars(bars, isFrom, oosTo),
+      runBars,
       strategy,
       params,
       { ...config, periodsPerYear },
@@ -202,7 +294,7 @@ export async function walkForward(
       throw new Error(
         `the strategy stopped at bar ${isFrom + run.error.i} in out-of-sample window ${w + 1}: ${run.error.message}`,
       );
-    const piece = oosPiece(run, isTo - isFrom, isFrom, equityNow);
+    const piece = oosPiece(run, runBars.close, isTo - isFrom, isFrom, equityNow);
     pieces.push(piece);
     results.push({
       inSample: { from: bars.time[isFrom] as number, to: bars.time[isTo - 1] as number },
