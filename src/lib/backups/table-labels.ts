@@ -18,6 +18,8 @@ export const tableLabels: Record<string, string> = {
   candleBlocks: 'Candle blocks',
   equityBlocks: 'Equity history',
   cashFlows: 'Deposits and withdrawals',
+  datasets: 'Research datasets',
+  strategyRuns: 'Strategy runs',
 };
 
 export function tableLabel(name: string): string {
