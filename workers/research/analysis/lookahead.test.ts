@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { runBacktest } from '../backtest/engine.js';
 import { CancelledError, ResearchInputError } from '../backtest/errors.js';
 import type { BacktestConfig, Strategy } from '../backtest/types.js';
 import { resolveStrategy } from '../strategies/registry.js';
@@ -121,6 +122,51 @@ describe('lookaheadCheck', () => {
     expect(onDax.checked).toBe(30);
     const onWalk = lookaheadCheck(walkBars(2000, 9), strategy, params, nextOpen);
     expect(onWalk.ok).toBe(true);
+  });
+
+  it('passes an honest strategy that orders from onFill with next-open fills', () => {
+    // Buys on every third bar when flat, sells half of each buy as soon as it fills, exits two bars
+    // later: reads nothing past ctx.i. Its onFill orders are recorded at the bar it last saw, t, but
+    // only happen when bar t's order fills at open[t + 1], which a run cut off at t never reaches.
+    const scalesOut: Strategy = {
+      ...cheater('scales-out-on-fill', () => ({
+        onBar(ctx) {
+          if (ctx.position === 0 && ctx.i % 3 === 0) ctx.buy();
+          else if (ctx.position > 0 && ctx.barsInPosition >= 2) ctx.exit();
+        },
+        onFill(fill, ctx) {
+          if (fill.side === 'buy') ctx.sell(fill.units / 2);
+        },
+      })),
+      description: 'honest: orders from onFill',
+    };
+    // 298 checkpoints over 300 bars: every bar after the first is a truncation point.
+    const bars = walkBars(300, 3);
+    const result = lookaheadCheck(bars, scalesOut, {}, nextOpen, { checkpoints: 298 });
+    expect(result.checked).toBe(298);
+    expect(result.mismatches).toEqual([]);
+    expect(result.ok).toBe(true);
+    // The same strategy does trade from onFill: half of every buy is sold at the same open.
+    const full = runBacktest(bars, scalesOut, {}, nextOpen);
+    const sells = full.fills.filter(
+      (f) => f.side === 'sell' && full.fills.some((b) => b.side === 'buy' && b.i === f.i),
+    );
+    expect(sells.length).toBeGreaterThan(20);
+  });
+
+  it('still catches a strategy whose onFill reads the future with next-open fills', () => {
+    const peeksOnFill = cheater('peeks-on-fill', (bars) => ({
+      onBar(ctx) {
+        if (ctx.position === 0 && ctx.i % 3 === 0) ctx.buy();
+        else if (ctx.position > 0 && ctx.barsInPosition >= 2) ctx.exit();
+      },
+      onFill(fill, ctx) {
+        // The close two bars after the one the strategy last saw.
+        const later = bars.close[ctx.i + 2];
+        if (fill.side === 'buy' && later !== undefined && later < (bars.close[ctx.i] as number)) ctx.exit();
+      },
+    }));
+    expect(lookaheadCheck(walkBars(300, 3), peeksOnFill, {}, nextOpen, { checkpoints: 298 }).ok).toBe(false);
   });
 
   it('refuses bars too short for the warm-up and a bad number of checkpoints', () => {

@@ -43,7 +43,8 @@ function truncationEnds(n: number, warmup: number, count: number): number[] {
  * truncation points t spread over the bars after its warm-up, and compares the signals up to t (bar and
  * action). A strategy that only reads bars <= i decides the same on both; one that reads later bars (in
  * `prepare` or `onBar`) sees different data when the future is cut off and decides differently. Reports
- * the first difference at each truncation point (at most 50).
+ * the first difference at each truncation point (at most 50). With execution at the next open, signals
+ * `onFill` placed after the fill at open[t + 1] are left out at t: a run over [0, t] cannot have them.
  */
 export function lookaheadCheck(
   bars: Bars,
@@ -73,11 +74,27 @@ export function lookaheadCheck(
   ends.forEach((end, k) => {
     if (shouldStop?.()) throw new CancelledError();
     const truncated = runBacktest(truncateBars(bars, end), strategy, params, config, { shouldStop });
-    const difference = firstDifference(full, truncated, end - 1);
+    const difference = firstDifference(full, truncated, end - 1, config.execution === 'next-open');
     if (difference && mismatches.length < MAX_MISMATCHES) mismatches.push(difference);
     onProgress?.(k + 2, total);
   });
   return { checked: ends.length, mismatches, ok: mismatches.length === 0 };
+}
+
+/**
+ * The signals of the full run that a run over bars [0, t] can have too: those of bars <= t, except,
+ * with execution at the next open, those `onFill` placed after bar t's orders filled at open[t + 1]
+ * (recorded at bar t, the bar the strategy last saw, but a run that ends at t never gets that fill).
+ * Signals come in bar order, so this stops at the first one after t.
+ */
+function signalsSeenBy(signals: readonly Signal[], t: number, nextOpen: boolean): Signal[] {
+  const seen: Signal[] = [];
+  for (const s of signals) {
+    if (s.i > t) break;
+    if (nextOpen && s.i === t && s.fromFill === true) continue;
+    seen.push(s);
+  }
+  return seen;
 }
 
 /** The first signal at bars <= t on which the two runs disagree, or a run error only one of them hit. */
@@ -85,14 +102,14 @@ function firstDifference(
   full: BacktestResult,
   truncated: BacktestResult,
   t: number,
+  nextOpen: boolean,
 ): LookaheadResult['mismatches'][number] | null {
-  const a = full.signals;
+  const a = signalsSeenBy(full.signals, t, nextOpen);
   const b = truncated.signals;
   const time = (i: number) => full.time[i] ?? NaN;
-  for (let j = 0; ; j++) {
-    const x = a[j] && (a[j] as Signal).i <= t ? a[j] : undefined;
+  for (let j = 0; j < a.length || j < b.length; j++) {
+    const x = a[j];
     const y = b[j];
-    if (!x && !y) break;
     if (!x || !y || x.i !== y.i || x.action !== y.action) {
       const i = Math.min(x?.i ?? Infinity, y?.i ?? Infinity);
       return { i, time: time(i), full: describe(x), truncated: describe(y) };

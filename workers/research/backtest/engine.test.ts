@@ -288,6 +288,49 @@ describe('runBacktest: a strategy that throws', () => {
     expect(r.metrics.final_equity).toBe(1000);
   });
 
+  it('stops a bar with more than 1000 orders from onBar before any of them fills (close execution)', () => {
+    const small = { kind: 'cash', amount: 0.5 } as const;
+    const r = runBacktest(
+      bars,
+      scripted({
+        10: (c) => c.buy(),
+        20: (c) => c.exit(),
+        30: (c) => {
+          for (let k = 0; k < 1001; k++) c.buy(small);
+        },
+      }),
+      {},
+      config({ fee: 0.001 }),
+    );
+    expect(r.error?.i).toBe(30);
+    expect(r.error?.message).toMatch(/more than 1000 orders on bar 30/);
+    expect(r.error?.message).toMatch(/onBar/);
+    expect(r.error?.message).not.toMatch(/onFill/);
+    // Nothing of bar 30 is left: its fills, fees and signals are undone with it.
+    expect(r.fills.map((f) => f.i)).toEqual([10, 20]);
+    expect(r.signals.every((s) => s.i < 30)).toBe(true);
+    expect(r.metrics.fees_paid).toBeCloseTo(r.fills[0]!.fee + r.fills[1]!.fee, 12);
+    expect(r.metrics.final_equity).toBe(r.equity[29]);
+    expect(r.trades).toHaveLength(1);
+  });
+
+  it('stops onFill placing an order on every fill, undoing the bar, and blames onFill', () => {
+    const r = runBacktest(
+      bars,
+      scripted({ 10: (c) => c.buy({ kind: 'cash', amount: 1 }) }, {}, (_fill, c) =>
+        c.buy({ kind: 'cash', amount: 0.1 }),
+      ),
+      {},
+      config(),
+    );
+    expect(r.error?.i).toBe(10);
+    expect(r.error?.message).toMatch(
+      /more than 1000 orders on bar 10: does onFill place an order on every fill/,
+    );
+    expect(r.fills).toHaveLength(0);
+    expect(r.metrics.final_equity).toBe(1000);
+  });
+
   it('reports a throwing prepare at bar 0 with empty results', () => {
     const failing = {
       ...scripted({}),

@@ -6,6 +6,7 @@ import { metricsFromStats } from './metrics.js';
 import { inferPeriodsPerYear } from './periods-per-year.js';
 import { emptySnapshot, SimAccount } from './sim-account.js';
 import { SimContext } from './sim-context.js';
+import { reasonCode } from './sim-log.js';
 import type {
   BacktestConfig,
   BacktestResult,
@@ -13,7 +14,6 @@ import type {
   ExitRules,
   Params,
   PreparedStrategy,
-  Signal,
   Strategy,
 } from './types.js';
 import { validateBacktestConfig } from './validate-config.js';
@@ -38,6 +38,15 @@ function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** The error for a bar with too many orders; `from` says whose orders kept coming. */
+function tooManyOrders(bar: number, from: 'onBar' | 'onFill'): Error {
+  return new Error(
+    from === 'onBar'
+      ? `more than ${MAX_ORDERS_PER_BAR} orders on bar ${bar}: does onBar place an order in a loop? A bar takes at most ${MAX_ORDERS_PER_BAR}`
+      : `more than ${MAX_ORDERS_PER_BAR} orders on bar ${bar}: does onFill place an order on every fill?`,
+  );
+}
+
 /** Everything one run works on, so the bar loop is a plain function of it (optimised once, reused by every run). */
 class Run {
   readonly account: SimAccount;
@@ -46,7 +55,6 @@ class Run {
   readonly equity: Float64Array;
   readonly drawdown: Float64Array;
   readonly position: Float64Array;
-  readonly signals: Signal[] = [];
   readonly exits: ExitRules;
   readonly checkExits: boolean;
   readonly closeExecution: boolean;
@@ -59,8 +67,9 @@ class Run {
    * then can a throw leave fills to undo, so only then is the account saved before filling.
    */
   canThrowAfterFills = true;
-  /** The bar being worked on: where a strategy that throws is reported. */
-  bar = 0;
+  /** Where the strategy threw: the bar (-1: it did not) and the message. */
+  failedAt = -1;
+  failure = '';
 
   constructor(
     readonly bars: Bars,
@@ -70,24 +79,31 @@ class Run {
   ) {
     const n = bars.time.length;
     this.account = new SimAccount(config.capital, config.fee, config.slippage);
-    this.ctx = new SimContext(bars, params, strategy.defaultSize, this.signals);
+    this.ctx = new SimContext(bars, params, strategy.defaultSize);
     this.equity = new Float64Array(n);
     this.drawdown = new Float64Array(n);
     this.position = new Float64Array(n);
     this.exits = strategy.exits;
     this.checkExits = hasExitRules(strategy.exits);
     this.closeExecution = config.execution === 'close';
+    this.showHoldings();
+  }
+
+  /** Shows the strategy what the account holds now; the engine calls it after every change (fills). */
+  showHoldings(): void {
+    const { account, ctx } = this;
+    ctx.position = account.position;
+    ctx.cash = account.cash;
+    ctx.entryPrice = account.entryPrice;
   }
 
   /** Shows the strategy the account as it is now, at the close of `bar`, the last bar it has seen. */
   showAccount(bar: number): void {
     const { account, ctx } = this;
     const held = account.position;
+    this.showHoldings();
     ctx.i = bar;
-    ctx.position = held;
-    ctx.cash = account.cash;
     ctx.equity = account.cash + held * (this.bars.close[bar] as number);
-    ctx.entryPrice = account.entryPrice;
     ctx.barsInPosition = held > 0 ? bar - account.entryIndex : -1;
   }
 
@@ -95,77 +111,100 @@ class Run {
   fillOrders(p: PreparedStrategy, bar: number, price: number, decisionBar: number): void {
     const { account, ctx, bars } = this;
     const orders = ctx.orders;
+    // Checked before the first fill: with nothing filled there is nothing to undo.
+    if (orders.length > MAX_ORDERS_PER_BAR) throw tooManyOrders(decisionBar, 'onBar');
     if (this.canThrowAfterFills) {
       account.saveTo(this.snapshot);
-      this.snapshotSignals = this.signals.length;
+      this.snapshotSignals = ctx.log.count;
       this.snapshotBar = bar;
     }
     const t = bars.time[bar] as number;
     const v = bars.volume[bar] as number;
     const c = bars.close[bar] as number;
+    const onFill = p.onFill;
+    // onFill may add orders while they fill: they join this loop (and only it can take it past the cap).
     for (let k = 0; k < orders.length; k++) {
-      if (k >= MAX_ORDERS_PER_BAR)
-        throw new Error(
-          `more than ${MAX_ORDERS_PER_BAR} orders on bar ${decisionBar}: does onFill place an order on every fill?`,
-        );
+      if (k >= MAX_ORDERS_PER_BAR) throw tooManyOrders(decisionBar, 'onFill');
       const o = orders[k]!;
-      const fill =
+      const filled =
         o.action === 'buy'
-          ? account.buy(bar, t, price, v, c, o.size!, o.equity)
-          : account.sell(bar, t, price, v, o.units, o.reason);
-      if (fill !== null && p.onFill !== undefined) {
+          ? account.buyOrder(bar, t, price, v, c, o.size!, o.equity)
+          : account.sellOrder(bar, t, price, v, o.units, reasonCode(o.reason));
+      if (filled && onFill !== undefined) {
         this.showAccount(decisionBar);
-        p.onFill(fill, ctx);
+        ctx.inFill = true;
+        onFill.call(p, account.lastFill(), ctx);
+        ctx.inFill = false;
       }
     }
     // Popping one or two orders is inlined; assigning length goes through a slower builtin.
     while (orders.length > 0) orders.pop();
+    this.showHoldings();
   }
 
-  /** Undoes what bar `bar` did before the strategy threw on it. */
-  rollBack(bar: number): void {
+  /** Stops the run at `bar`, where the strategy threw `e`, undoing what that bar did. */
+  fail(bar: number, e: unknown): void {
+    this.failedAt = bar;
+    this.failure = messageOf(e);
+    const { ctx } = this;
     if (this.snapshotBar === bar) {
       this.account.restore(this.snapshot);
-      this.signals.length = this.snapshotSignals;
+      ctx.log.truncate(this.snapshotSignals);
     }
-    const signals = this.signals;
-    while (signals.length > 0 && signals[signals.length - 1]!.i >= bar) signals.pop();
-    this.ctx.orders.length = 0;
+    const log = ctx.log;
+    let kept = log.count;
+    while (kept > 0 && log.barOf(kept - 1) >= bar) kept--;
+    log.truncate(kept);
+    ctx.orders.length = 0;
+    ctx.inFill = false;
   }
 }
 
-/** Bars from..to-1: the strategy decides, exit rules, fills, then the bar's equity. */
-function simulateBars(run: Run, p: PreparedStrategy, from: number, to: number): void {
-  const { account, ctx, stats, equity, drawdown, position, exits, checkExits, closeExecution } = run;
+/**
+ * Bars from..to-1: the strategy decides, exit rules, fills, then the bar's equity and position. Returns
+ * the bar it stopped before: `to`, or the bar where the strategy threw (see `run.failedAt`). The loop
+ * keeps cash and position in locals, read again from the account only after fills; the context's
+ * holdings change only then too (`showHoldings`).
+ */
+function simulateBars(run: Run, p: PreparedStrategy, from: number, to: number): number {
+  const { account, ctx, equity, position, exits, checkExits, closeExecution } = run;
   const { open, close } = run.bars;
   const orders = ctx.orders;
-  for (let i = from; i < to; i++) {
-    run.bar = i;
-    const c = close[i] as number;
-    if (orders.length > 0) run.fillOrders(p, i, open[i] as number, i - 1);
-    const held = account.position;
-    ctx.i = i;
-    ctx.position = held;
-    ctx.cash = account.cash;
-    ctx.equity = account.cash + held * c;
-    ctx.entryPrice = account.entryPrice;
-    ctx.barsInPosition = held > 0 ? i - account.entryIndex : -1;
-    ctx.soldThisBar = false;
-    p.onBar(ctx);
-    if (checkExits && account.position > 0) {
-      if (c > account.highestClose) account.highestClose = c;
-      if (!ctx.soldThisBar) {
-        const reason = triggeredExit(exits, c, account.entryPrice, account.highestClose);
-        if (reason !== null) ctx.exitByRule(reason);
+  let cash = account.cash;
+  let units = account.position;
+  let i = from;
+  try {
+    for (; i < to; i++) {
+      const c = close[i] as number;
+      if (orders.length > 0) {
+        run.fillOrders(p, i, open[i] as number, i - 1);
+        cash = account.cash;
+        units = account.position;
       }
+      ctx.i = i;
+      ctx.equity = cash + units * c;
+      ctx.barsInPosition = units > 0 ? i - account.entryIndex : -1;
+      ctx.soldThisBar = false;
+      p.onBar(ctx);
+      if (checkExits && units > 0) {
+        if (c > account.highestClose) account.highestClose = c;
+        if (!ctx.soldThisBar) {
+          const reason = triggeredExit(exits, c, account.entryPrice, account.highestClose);
+          if (reason !== null) ctx.exitByRule(reason);
+        }
+      }
+      if (closeExecution && orders.length > 0) {
+        run.fillOrders(p, i, c, i);
+        cash = account.cash;
+        units = account.position;
+      }
+      equity[i] = cash + units * c;
+      position[i] = units;
     }
-    if (closeExecution && orders.length > 0) run.fillOrders(p, i, c, i);
-    const units = account.position;
-    const e = account.cash + units * c;
-    equity[i] = e;
-    position[i] = units;
-    drawdown[i] = stats.add(e, units);
+  } catch (e) {
+    run.fail(i, e);
   }
+  return i;
 }
 
 /**
@@ -185,10 +224,12 @@ function simulateBars(run: Run, p: PreparedStrategy, from: number, to: number): 
  *   spends min(amount, cash); a units buy is capped to what the cash affords. A sell receives
  *   units x price x (1 - fee). Fees are fee x units x fill price, the price after slippage.
  * - equity[i] = cash + position x close[i] after bar i's fills; drawdown[i] = 1 - equity[i] / max(equity[0..i]).
- * - Orders a strategy places from `onFill` fill like orders of the bar it last saw.
+ * - Orders a strategy places from `onFill` fill like orders of the bar it last saw; their signals carry
+ *   `fromFill`. A bar takes at most 1000 orders: more stop the run at that bar, with nothing of it kept.
  *
- * The loop allocates nothing per bar except fills and signals: one BarContext updated in place, typed
- * arrays preallocated, the metrics' statistics gathered as it goes; a strategy's indicators are computed
+ * The loop allocates nothing per bar: one BarContext updated in place, typed arrays preallocated,
+ * signals, fills and round trips logged as numbers (their objects are built once, at the end), the
+ * metrics' statistics gathered a block of bars behind the loop; a strategy's indicators are computed
  * once, vectorised, in `prepare`.
  */
 export function runBacktest(
@@ -214,27 +255,28 @@ export function runBacktest(
     failure = { i: 0, message: messageOf(e) };
   }
 
-  if (prepared !== null) run.canThrowAfterFills = !run.closeExecution || prepared.onFill !== undefined;
-  if (prepared !== null)
+  if (prepared !== null) {
+    run.canThrowAfterFills = !run.closeExecution || prepared.onFill !== undefined;
     for (let start = 0; start < n; start += PROGRESS_EVERY) {
       const end = Math.min(n, start + PROGRESS_EVERY);
-      try {
-        simulateBars(run, prepared, start, end);
-      } catch (e) {
-        failure = { i: run.bar, message: messageOf(e) };
-        run.rollBack(run.bar);
+      const reached = simulateBars(run, prepared, start, end);
+      // The block's statistics while its bars are still in cache.
+      run.stats.addRange(run.equity, run.position, run.drawdown, start, reached);
+      if (reached < end) {
+        failure = { i: run.failedAt, message: run.failure };
         break;
       }
       options.onProgress?.(end, n);
       if (options.shouldStop?.() === true) throw new CancelledError();
     }
+  }
   // Orders still waiting after the last bar were signals that never filled.
   run.ctx.orders.length = 0;
 
   const covered = failure === null ? n : failure.i;
   const cut = (a: Float64Array) => (covered === n ? a : a.slice(0, covered));
   const { account, bars: b } = run;
-  const trades = account.trades.slice();
+  const trades = account.trades;
   if (covered > 0) {
     const last = covered - 1;
     const openTrade = account.markOpenTrade(last, b.time[last] as number, b.close[last] as number);
@@ -246,7 +288,7 @@ export function runBacktest(
     equity: cut(run.equity),
     drawdown: cut(run.drawdown),
     position: cut(run.position),
-    signals: run.signals,
+    signals: run.ctx.log.toSignals(bars.time),
     fills: account.fills,
     trades,
     // The statistics stop at the last bar run: a failed bar never reached them.
@@ -261,6 +303,9 @@ export function runBacktest(
           },
     conventions: backtestConventions(config, periodsPerYear),
   };
+  // Everything is read from the logs: their memory goes to the next run's.
+  run.ctx.log.release();
+  account.release();
   if (options.overlays === true && prepared?.overlays !== undefined)
     result.overlays = { ...prepared.overlays };
   return result;

@@ -33,7 +33,7 @@ function riskRatio(numerator: number, risk: number): number {
   return numerator === 0 ? 0 : numerator * Infinity;
 }
 
-/** The metrics of a curve whose statistics were gathered point by point (the engine's loop does). */
+/** The metrics of a curve whose statistics were gathered as it was made (the engine's loop does). */
 export function metricsFromStats(
   stats: EquityStats,
   capital: number,
@@ -93,7 +93,6 @@ export function metricsFromStats(
  */
 export function backtestMetrics(input: MetricsInput): BacktestMetrics {
   const stats = new EquityStats();
-  const { equity, position } = input;
-  for (let t = 0; t < equity.length; t++) stats.add(equity[t] as number, (position[t] as number) ?? 0);
+  stats.addRange(input.equity, input.position, null, 0, input.equity.length);
   return metricsFromStats(stats, input.capital, input.trades, input.feesPaid, input.periodsPerYear);
 }

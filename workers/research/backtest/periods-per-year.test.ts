@@ -48,3 +48,34 @@ describe('inferPeriodsPerYear', () => {
     expect(inferPeriodsPerYear(Float64Array.of(5))).toBe(252);
   });
 });
+
+describe('inferPeriodsPerYear over long series', () => {
+  it('measures a sample of the gaps, with the same answers as every gap', () => {
+    // Hourly bars with a nightly pause (every fifth gap a day) and cycling 1, 2, 3 minute gaps, each
+    // long enough to be measured on a sample: the answers are those of the short series above.
+    const hourly: number[] = [0];
+    for (let i = 0; i < 200_000; i++) hourly.push(hourly.at(-1)! + (i % 5 === 4 ? 24 : 1) * 3_600_000);
+    expect(inferPeriodsPerYear(Float64Array.from(hourly))).toBe(8760);
+    const cycling: number[] = [0];
+    for (let i = 0; i < 200_000; i++) cycling.push(cycling.at(-1)! + ((i % 3) + 1) * 60_000);
+    expect(inferPeriodsPerYear(Float64Array.from(cycling))).toBe(Math.round((365 * DAY) / 120_000));
+    expect(inferPeriodsPerYear(times(Date.UTC(2024, 0, 1), DAY, 20_000, weekday))).toBe(252);
+    expect(inferPeriodsPerYear(times(Date.UTC(2024, 0, 1), 60_000, 2_000_000))).toBe(525_600);
+  });
+
+  it('reads only a sample of the times of a long series', () => {
+    // A times array that counts its reads: measuring 2 M minute bars reads a few thousand of them.
+    const n = 2_000_000;
+    const base = times(0, 60_000, n);
+    let reads = 0;
+    const counted = new Proxy(base, {
+      get(target, key) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+        const v = Reflect.get(target, key, target) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    expect(inferPeriodsPerYear(counted)).toBe(525_600);
+    expect(reads).toBeLessThan(20_000);
+  });
+});

@@ -1,4 +1,5 @@
 import { buyPriceForBudget, buyPriceForUnits, sellPriceForUnits } from './slippage.js';
+import { FillLog, reasonCode, TradeLog } from './sim-log.js';
 import type { ExitReason, SimFill, SimTrade, SizeRule, Slippage } from './types.js';
 
 /**
@@ -6,16 +7,22 @@ import type { ExitReason, SimFill, SimTrade, SizeRule, Slippage } from './types.
  * object's number fields would box each value. Slots in the order `saveTo` writes them.
  */
 export type AccountSnapshot = Float64Array;
-const SNAPSHOT_SLOTS = 17;
+const SNAPSHOT_SLOTS = 15;
 
 export function emptySnapshot(): AccountSnapshot {
   return new Float64Array(SNAPSHOT_SLOTS);
 }
 
+const SIGNAL = reasonCode('signal');
+
 /**
  * The simulated spot account of one run: cash, the long position, fills, and the round trip in progress.
  * Fills are the only place money moves, so the identities the tests check (cash never negative, fees
  * equal to the sum of fill fees, trade PnL equal to the cash the round trip moved) hold by construction.
+ *
+ * Fills and round trips are logged as numbers (`fillLog`, `tradeLog`); `fills` and `trades` build their
+ * objects when asked. The engine fills with `buyOrder` and `sellOrder`, which allocate nothing; `buy`
+ * and `sell` do the same and return the fill as an object, for callers that size one order (live).
  */
 export class SimAccount {
   // Initialised with a number, not left undefined until the constructor: a field that starts undefined
@@ -30,13 +37,11 @@ export class SimAccount {
   /** Highest close since entry, for the trailing exit. */
   highestClose = -Infinity;
   feesPaid = 0;
-  readonly fills: SimFill[] = [];
-  readonly trades: SimTrade[] = [];
+  readonly fillLog = new FillLog();
+  readonly tradeLog = new TradeLog();
 
   private boughtUnits = 0;
-  private boughtNotional = 0;
   private soldUnits = 0;
-  private soldNotional = 0;
   /** Average price of this round trip's sells so far, kept like entryPrice so one fill's price stays exact. */
   private exitPrice = NaN;
   /** Cash the round trip spent (notional + fees) and got back (net of fees): PnL is their difference. */
@@ -50,6 +55,27 @@ export class SimAccount {
     private readonly slippage: Slippage,
   ) {
     this.cash = capital;
+  }
+
+  /** Every fill so far, oldest first (built from the log on each call). */
+  get fills(): SimFill[] {
+    return this.fillLog.toFills();
+  }
+
+  /** Every completed round trip so far (built from the log on each call). */
+  get trades(): SimTrade[] {
+    return this.tradeLog.toTrades();
+  }
+
+  /** Gives the logs' memory to later runs once the fills and round trips have been read. */
+  release(): void {
+    this.fillLog.log.release();
+    this.tradeLog.log.release();
+  }
+
+  /** The most recent fill. */
+  lastFill(): SimFill {
+    return this.fillLog.fill(this.fillLog.log.count - 1);
   }
 
   /**
@@ -66,6 +92,19 @@ export class SimAccount {
     size: SizeRule,
     equity: number,
   ): SimFill | null {
+    return this.buyOrder(i, time, price, barVolume, barClose, size, equity) ? this.lastFill() : null;
+  }
+
+  /** `buy` without the fill object: true when it filled (the fill is the log's last). */
+  buyOrder(
+    i: number,
+    time: number,
+    price: number,
+    barVolume: number,
+    barClose: number,
+    size: SizeRule,
+    equity: number,
+  ): boolean {
     const onePlusFee = 1 + this.feeRate;
     let fillPrice: number;
     let units: number;
@@ -83,11 +122,11 @@ export class SimAccount {
     } else {
       const wanted = size.kind === 'equity-fraction' ? size.fraction * equity : size.amount;
       spend = Math.min(wanted, this.cash);
-      if (!(spend > 0)) return null;
+      if (!(spend > 0)) return false;
       fillPrice = buyPriceForBudget(this.slippage, price, spend, this.feeRate, barVolume);
       units = spend / (fillPrice * onePlusFee);
     }
-    if (!(units > 0) || !Number.isFinite(units)) return null;
+    if (!(units > 0) || !Number.isFinite(units)) return false;
 
     const fee = this.feeRate * units * fillPrice;
     // cash - spend >= 0 exactly when spend <= cash: rounding cannot make the account negative.
@@ -97,7 +136,7 @@ export class SimAccount {
       this.entryIndex = i;
       this.entryTime = time;
       this.highestClose = barClose;
-      this.boughtUnits = this.boughtNotional = this.soldUnits = this.soldNotional = 0;
+      this.boughtUnits = this.soldUnits = 0;
       this.exitPrice = NaN;
       this.cashOut = this.cashIn = this.tradeFees = 0;
     } else {
@@ -105,13 +144,11 @@ export class SimAccount {
     }
     this.position += units;
     this.boughtUnits += units;
-    this.boughtNotional += units * fillPrice;
     this.cashOut += spend;
     this.tradeFees += fee;
     this.feesPaid += fee;
-    const fill: SimFill = { i, time, side: 'buy', units, price: fillPrice, fee, reason: 'signal' };
-    this.fills.push(fill);
-    return fill;
+    this.fillLog.add(i, time, false, units, fillPrice, fee, SIGNAL);
+    return true;
   }
 
   /** A market sell of `units` (NaN: everything), capped to the position. Null when nothing is held. */
@@ -123,10 +160,22 @@ export class SimAccount {
     units: number,
     reason: ExitReason,
   ): SimFill | null {
-    if (!(this.position > 0)) return null;
+    return this.sellOrder(i, time, price, barVolume, units, reasonCode(reason)) ? this.lastFill() : null;
+  }
+
+  /** `sell` without the fill object, the reason as its code: true when it filled (the fill is the log's last). */
+  sellOrder(
+    i: number,
+    time: number,
+    price: number,
+    barVolume: number,
+    units: number,
+    reason: number,
+  ): boolean {
+    if (!(this.position > 0)) return false;
     const all = Number.isNaN(units) || units >= this.position;
     const sold = all ? this.position : units;
-    if (!(sold > 0)) return null;
+    if (!(sold > 0)) return false;
     const fillPrice = sellPriceForUnits(this.slippage, price, sold, barVolume);
     const notional = sold * fillPrice;
     const fee = notional * this.feeRate;
@@ -138,20 +187,18 @@ export class SimAccount {
         ? fillPrice
         : (this.soldUnits * this.exitPrice + sold * fillPrice) / (this.soldUnits + sold);
     this.soldUnits += sold;
-    this.soldNotional += notional;
     this.cashIn += proceeds;
     this.tradeFees += fee;
     this.feesPaid += fee;
-    const fill: SimFill = { i, time, side: 'sell', units: sold, price: fillPrice, fee, reason };
-    this.fills.push(fill);
+    this.fillLog.add(i, time, true, sold, fillPrice, fee, reason);
     if (this.position === 0) {
-      this.trades.push(this.roundTrip(i, time, this.cashIn, this.exitPrice, reason));
+      this.logRoundTrip(i, time, this.cashIn, this.exitPrice, reason);
       this.entryPrice = NaN;
       this.entryIndex = -1;
       this.entryTime = NaN;
       this.highestClose = -Infinity;
     }
-    return fill;
+    return true;
   }
 
   /** The open position as a trade marked at `close` (no fee, no fill), or null when flat. */
@@ -162,24 +209,12 @@ export class SimAccount {
       this.soldUnits === 0
         ? close
         : (this.soldUnits * this.exitPrice + this.position * close) / (this.soldUnits + this.position);
-    return this.roundTrip(i, time, this.cashIn + mark, exitPrice, 'end');
-  }
-
-  private roundTrip(
-    i: number,
-    time: number,
-    cashIn: number,
-    exitPrice: number,
-    reason: ExitReason,
-  ): SimTrade {
-    const pnl = cashIn - this.cashOut;
+    const pnl = this.cashIn + mark - this.cashOut;
     return {
       entryIndex: this.entryIndex,
       exitIndex: i,
       entryTime: this.entryTime,
       exitTime: time,
-      // Running averages (not notional / units), so a round trip of one buy and one sell shows the fill
-      // prices exactly.
       entryPrice: this.entryPrice,
       exitPrice,
       units: this.boughtUnits,
@@ -187,8 +222,27 @@ export class SimAccount {
       returnPct: pnl / this.cashOut,
       fees: this.tradeFees,
       bars: i - this.entryIndex,
-      exitReason: reason,
+      exitReason: 'end',
     };
+  }
+
+  private logRoundTrip(i: number, time: number, cashIn: number, exitPrice: number, reason: number): void {
+    const pnl = cashIn - this.cashOut;
+    // Running averages (not notional / units), so a round trip of one buy and one sell shows the fill
+    // prices exactly.
+    this.tradeLog.add(
+      this.entryIndex,
+      i,
+      this.entryTime,
+      time,
+      this.entryPrice,
+      exitPrice,
+      this.boughtUnits,
+      pnl,
+      pnl / this.cashOut,
+      this.tradeFees,
+      reason,
+    );
   }
 
   /** Saves the state into `s` (reused between bars, so a snapshot allocates nothing). */
@@ -201,15 +255,13 @@ export class SimAccount {
     s[5] = this.highestClose;
     s[6] = this.feesPaid;
     s[7] = this.boughtUnits;
-    s[8] = this.boughtNotional;
-    s[9] = this.soldUnits;
-    s[10] = this.soldNotional;
-    s[11] = this.cashOut;
-    s[12] = this.cashIn;
-    s[13] = this.tradeFees;
-    s[14] = this.fills.length;
-    s[15] = this.trades.length;
-    s[16] = this.exitPrice;
+    s[8] = this.soldUnits;
+    s[9] = this.cashOut;
+    s[10] = this.cashIn;
+    s[11] = this.tradeFees;
+    s[12] = this.fillLog.log.count;
+    s[13] = this.tradeLog.log.count;
+    s[14] = this.exitPrice;
   }
 
   /** Undo everything since `saveTo(s)`: a bar whose strategy call threw leaves no trace. */
@@ -222,14 +274,12 @@ export class SimAccount {
     this.highestClose = s[5] as number;
     this.feesPaid = s[6] as number;
     this.boughtUnits = s[7] as number;
-    this.boughtNotional = s[8] as number;
-    this.soldUnits = s[9] as number;
-    this.soldNotional = s[10] as number;
-    this.cashOut = s[11] as number;
-    this.cashIn = s[12] as number;
-    this.tradeFees = s[13] as number;
-    this.fills.length = s[14] as number;
-    this.trades.length = s[15] as number;
-    this.exitPrice = s[16] as number;
+    this.soldUnits = s[8] as number;
+    this.cashOut = s[9] as number;
+    this.cashIn = s[10] as number;
+    this.tradeFees = s[11] as number;
+    this.fillLog.log.count = s[12] as number;
+    this.tradeLog.log.count = s[13] as number;
+    this.exitPrice = s[14] as number;
   }
 }

@@ -1,3 +1,4 @@
+import { actionCode, reasonCode, SignalLog } from './sim-log.js';
 import type { BarContext, Bars, ExitReason, Params, Signal, SignalAction, SizeRule } from './types.js';
 
 /** An order a strategy or an exit rule asked for at a bar's close, waiting for its fill. */
@@ -25,10 +26,15 @@ function checkSize(size: SizeRule): SizeRule {
   return size;
 }
 
+const BUY = actionCode('buy');
+const SIGNAL = reasonCode('signal');
+
 /**
  * The one BarContext of a run, updated in place before each bar (no object per bar). Its methods are
- * made once per context, so a strategy may pass `ctx.buy` around. Orders are recorded as signals at once, whether or
- * not they can fill, because signals are what the lookahead check and the live comparison compare.
+ * made once per context, so a strategy may pass `ctx.buy` around. Orders are recorded as signals at once,
+ * whether or not they can fill, because signals are what the lookahead check and the live comparison
+ * compare: in `log`, as numbers (the engine builds the result's objects at the end), and, when the
+ * context is given a `signals` array (the live runner), as Signal objects there too.
  */
 export class SimContext implements BarContext {
   i = 0;
@@ -39,26 +45,23 @@ export class SimContext implements BarContext {
   barsInPosition = -1;
   /** The strategy sold on this bar: the exit rules stay out of its way. */
   soldThisBar = false;
+  /** The engine is calling `onFill`: orders placed now are marked `fromFill`. */
+  inFill = false;
   readonly orders: PendingOrder[] = [];
+  readonly log = new SignalLog();
 
   constructor(
     readonly bars: Bars,
     readonly params: Params,
     private readonly defaultSize: SizeRule,
-    private readonly signals: Signal[],
+    private readonly signals: Signal[] | null = null,
   ) {}
 
   // Arrow functions, so `ctx.buy` can be passed around; plain closures, which the optimiser inlines where
   // bound functions would cost a trampoline on every call.
   readonly buy = (size?: SizeRule): void => {
     const rule = size === undefined ? this.defaultSize : checkSize(size);
-    this.signals.push({
-      i: this.i,
-      time: this.bars.time[this.i] as number,
-      action: 'buy',
-      reason: 'signal',
-      units: rule.kind === 'units' ? rule.amount : NaN,
-    });
+    this.record(BUY, SIGNAL, rule.kind === 'units' ? rule.amount : NaN);
     this.orders.push({ action: 'buy', reason: 'signal', size: rule, units: NaN, equity: this.equity });
   };
 
@@ -82,7 +85,13 @@ export class SimContext implements BarContext {
   }
 
   private order(action: SignalAction, reason: ExitReason, units: number): void {
-    this.signals.push({ i: this.i, time: this.bars.time[this.i] as number, action, reason, units });
+    this.record(actionCode(action), reasonCode(reason), units);
     this.orders.push({ action, reason, size: null, units, equity: this.equity });
+  }
+
+  private record(action: number, reason: number, units: number): void {
+    const log = this.log;
+    log.add(this.i, action, reason, units, this.inFill);
+    if (this.signals !== null) this.signals.push(log.signal(log.count - 1, this.bars.time));
   }
 }

@@ -143,6 +143,12 @@ export interface Signal {
   reason: ExitReason;
   /** Units asked for (NaN: computed at fill time from the size rule). */
   units: number;
+  /**
+   * Placed by `onFill`, after a fill of an order decided at bar i (absent otherwise). With execution at
+   * the next open that fill happened at open[i + 1], so the signal exists only once bar i + 1 has begun:
+   * the lookahead check compares it as a signal of bar i + 1's open.
+   */
+  fromFill?: true;
 }
 
 export interface SimFill {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barsByTime, barsFromCandles, sliceBars, truncateBars } from './bars.js';
+import { barsFromCandles, firstIndexAfter, firstIndexAtOrAfter, sliceBars, truncateBars } from './bars.js';
 import type { Bars } from '../backtest/types.js';
 
 const bars: Bars = {
@@ -23,12 +23,14 @@ describe('bar helpers', () => {
     expect(truncateBars(bars, 2).close).toEqual(Float64Array.of(1.5, 2.5));
   });
 
-  it('selects by time with both ends inclusive', () => {
-    expect(Array.from(barsByTime(bars, 20, 40).time)).toEqual([20, 30, 40]);
-    expect(Array.from(barsByTime(bars, 21, 39).time)).toEqual([30]);
-    expect(Array.from(barsByTime(bars, null, 30).time)).toEqual([10, 20, 30]);
-    expect(Array.from(barsByTime(bars, 45, null).time)).toEqual([50]);
-    expect(barsByTime(bars, 60, 70).time).toHaveLength(0);
+  it('finds the first bar at or after a time, and the first strictly after it', () => {
+    const { time } = bars;
+    expect([5, 10, 15, 50, 55].map((t) => firstIndexAtOrAfter(time, t))).toEqual([0, 0, 1, 4, 5]);
+    expect([5, 10, 15, 50, 55].map((t) => firstIndexAfter(time, t))).toEqual([0, 1, 1, 5, 5]);
+    expect(firstIndexAtOrAfter(new Float64Array(0), 1)).toBe(0);
+    // Both ends inclusive: bars with 20 <= time <= 40.
+    const s = sliceBars(bars, firstIndexAtOrAfter(time, 20), firstIndexAfter(time, 40));
+    expect(Array.from(s.time)).toEqual([20, 30, 40]);
   });
 
   it('turns candles into bars with opens', () => {

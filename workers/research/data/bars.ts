@@ -22,7 +22,11 @@ export function truncateBars(bars: Bars, count: number): Bars {
   return sliceBars(bars, 0, count);
 }
 
-/** First index whose time is at or after `t` (`inclusive`) or after it, in increasing `time`. */
+/**
+ * First index whose time is at or after `t` (`inclusive`) or after it, in increasing `time`; the length
+ * when there is none. The one binary search over bar times: the service's date ranges and the live
+ * runner's bar lookups use it too.
+ */
 function firstIndexFrom(time: Float64Array, t: number, inclusive: boolean): number {
   let lo = 0;
   let hi = time.length;
@@ -35,11 +39,14 @@ function firstIndexFrom(time: Float64Array, t: number, inclusive: boolean): numb
   return lo;
 }
 
-/** Bars with fromTime <= time <= toTime, both ends inclusive; null for an open end. */
-export function barsByTime(bars: Bars, fromTime: number | null, toTime: number | null): Bars {
-  const from = fromTime === null ? 0 : firstIndexFrom(bars.time, fromTime, true);
-  const to = toTime === null ? bars.time.length : firstIndexFrom(bars.time, toTime, false);
-  return sliceBars(bars, from, to);
+/** First index with time[i] >= t (time.length when none); times increase. */
+export function firstIndexAtOrAfter(time: Float64Array, t: number): number {
+  return firstIndexFrom(time, t, true);
+}
+
+/** First index with time[i] > t (time.length when none); times increase. */
+export function firstIndexAfter(time: Float64Array, t: number): number {
+  return firstIndexFrom(time, t, false);
 }
 
 /** Exchange candles as bars: they have opens, highs and lows. */

@@ -158,3 +158,65 @@ describe('parseBarsCsv: order of rows', () => {
     expect(r.problems[0]).toMatchObject({ row: 7, column: 'close' });
   });
 });
+
+describe('parseBarsCsv: separate date and time columns', () => {
+  /** `days` days of hourly bars from 09:00 to 16:00, with the date and the time in columns of their own. */
+  function hourly(days: number, header = 'Date,Time,Open,High,Low,Close,Volume'): string {
+    const rows = [header];
+    for (let d = 1; d <= days; d++)
+      for (let h = 9; h <= 16; h++) {
+        const p = 100 + d + h / 100;
+        rows.push(`2024-03-${String(d).padStart(2, '0')},${String(h).padStart(2, '0')}:00,${p},${p + 1},${p - 1},${p + 0.5},${h}`);
+      }
+    return rows.join('\n');
+  }
+
+  it('joins them: every hourly row is a bar of its own, at its date and time in UTC', () => {
+    const r = ok(parseBarsCsv(hourly(5), {}));
+    expect(r.bars.time).toHaveLength(40);
+    expect(r.bars.time[0]).toBe(Date.UTC(2024, 2, 1, 9));
+    expect(r.bars.time[7]).toBe(Date.UTC(2024, 2, 1, 16));
+    expect(r.bars.time[8]).toBe(Date.UTC(2024, 2, 2, 9));
+    expect(r.bars.time[39]).toBe(Date.UTC(2024, 2, 5, 16));
+    expect(r.bars.close[9]).toBeCloseTo(102.6, 12);
+    expect(r.fixed).toBeNull();
+    // The time of day is not a price.
+    expect(r.columns).toEqual(['Open', 'High', 'Low', 'Close']);
+  });
+
+  it('joins them for a single price column too, and names the time column when a time is unreadable', () => {
+    const ok1 = ok(parseBarsCsv('date,time,price\n2024-03-01,09:30,1\n2024-03-01,10:30:15,2\n', {}));
+    expect(Array.from(ok1.bars.time)).toEqual([Date.UTC(2024, 2, 1, 9, 30), Date.UTC(2024, 2, 1, 10, 30, 15)]);
+    const bad = problems(parseBarsCsv('date,time,price\n2024-03-01,9h30,1\n2024-03-01,,2\n', {}));
+    expect(bad.problems).toEqual([
+      { row: 2, column: 'time', message: expect.stringMatching(/cannot read the time "9h30"/) },
+      { row: 3, column: 'time', message: expect.stringMatching(/empty time/) },
+    ]);
+  });
+
+  it('refuses a file whose times mostly repeat, asking for the time column, without offering to fix the order', () => {
+    // Hourly rows whose time of day sits in a column the importer does not know: 40 rows, 5 dates.
+    const text = hourly(5, 'Date,Hour,Open,High,Low,Close,Volume');
+    for (const fixOrder of [false, true]) {
+      const r = problems(parseBarsCsv(text, { fixOrder }));
+      expect(r.fixable).toBeNull();
+      expect(r.problems).toHaveLength(1);
+      expect(r.problems[0]).toMatchObject({ row: 3, column: 'Date' });
+      expect(r.problems[0]!.message).toMatch(/^35 of 40 rows repeat a time: is there a separate time column\?/);
+    }
+  });
+
+  it('still offers to fix a few repeated rows', () => {
+    const text = 'date,close\n2024-01-01,1\n2024-01-02,2\n2024-01-02,2.5\n2024-01-03,3\n';
+    expect(problems(parseBarsCsv(text, {})).fixable).toEqual({ outOfOrder: 0, duplicates: 1 });
+  });
+});
+
+describe('parseBarsCsv: the header line', () => {
+  it('names the line the header is on when blank lines come before it', () => {
+    const r = problems(parseBarsCsv('\n\nopen,high,low,close\n1,2,0.5,1.5\n', {}));
+    expect(r.problems[0]).toMatchObject({ row: 3, column: null, message: expect.stringMatching(/no date column/) });
+    const column = problems(parseBarsCsv('\n\ndate,a,b\n2024-01-01,1,2\n', { column: 'c' }));
+    expect(column.problems[0]).toMatchObject({ row: 3, column: 'c' });
+  });
+});

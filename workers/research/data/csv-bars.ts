@@ -1,7 +1,7 @@
 import type { CsvProblem } from '../api.js';
 import type { Bars } from '../backtest/types.js';
 import { parseBarTime } from './csv-dates.js';
-import { chooseLayout, type CsvLayout } from './csv-layout.js';
+import { chooseLayout, rowTimeText, type CsvLayout } from './csv-layout.js';
 import { splitCsvRecords, type CsvRecord } from './csv-records.js';
 import { orderBars, orderProblems } from './bar-order.js';
 
@@ -107,6 +107,37 @@ function readVolume(cell: string | undefined, line: number, column: string, prob
   return x;
 }
 
+/** Why a row's bar time cannot be read: its date, or, with a separate time column, its time of day. */
+function timeProblem(
+  f: string[],
+  line: number,
+  layout: CsvLayout,
+  name: (at: number) => string,
+  problems: ProblemList,
+): void {
+  const date = (f[layout.time] ?? '').trim();
+  if (date === '') {
+    problems.add(line, name(layout.time), 'empty date: fill in the bar time or delete the row');
+    return;
+  }
+  if (layout.timeOfDay === null || parseBarTime(date) === null) {
+    problems.add(
+      line,
+      name(layout.time),
+      `cannot read the date "${date}": use ISO dates such as 2024-01-31 or 2024-01-31T09:30:00Z, or epoch seconds or milliseconds`,
+    );
+    return;
+  }
+  const clock = (f[layout.timeOfDay] ?? '').trim();
+  problems.add(
+    line,
+    name(layout.timeOfDay),
+    clock === ''
+      ? "empty time: fill in the bar's time of day or delete the row"
+      : `cannot read the time "${clock}" with the date ${date}: use 24-hour times such as 09:30 or 09:30:00`,
+  );
+}
+
 function readRow(
   r: CsvRecord,
   k: number,
@@ -125,16 +156,9 @@ function readRow(
     );
     return;
   }
-  const timeText = (f[layout.time] ?? '').trim();
-  const t = parseBarTime(timeText);
-  if (t === null)
-    problems.add(
-      r.line,
-      name(layout.time),
-      timeText === ''
-        ? 'empty date: fill in the bar time or delete the row'
-        : `cannot read the date "${timeText}": use ISO dates such as 2024-01-31 or 2024-01-31T09:30:00Z, or epoch seconds or milliseconds`,
-    );
+  const timeText = rowTimeText(f, layout);
+  const t = timeText === null ? null : parseBarTime(timeText);
+  if (t === null) timeProblem(f, r.line, layout, name, problems);
   out.time[k] = t ?? NaN;
   if (layout.kind === 'close-only') {
     const c = readPrice(f[layout.close], r.line, name(layout.close), problems);
@@ -161,8 +185,10 @@ function readRow(
  * Bars from CSV text. Every problem found (up to MAX_PROBLEMS, each with its 1-based file line, column
  * and how to fix it) refuses the whole file: nothing is half imported. Rows out of time order or with a
  * repeated time are refused with `fixable` counts unless `fixOrder` is set, which sorts them oldest first
- * (stable) and keeps the last row of each repeated time. A file with one price column gives close-only
- * bars: open = high = low = close, volume 0.
+ * (stable) and keeps the last row of each repeated time; a file where most rows repeat a time is refused
+ * without that offer (its bars have lost their time of day). A date column with a time column of its own
+ * is read as one date-time. A file with one price column gives close-only bars: open = high = low =
+ * close, volume 0.
  */
 export function parseBarsCsv(text: string, options: CsvBarsOptions = {}): CsvBarsResult {
   const records = splitCsvRecords(text);
@@ -174,7 +200,11 @@ export function parseBarsCsv(text: string, options: CsvBarsOptions = {}): CsvBar
       columns: [],
     };
   const header = records[0]!.fields;
-  const { layout, problems: headerProblems, priceColumns } = chooseLayout(header, options.column);
+  const { layout, problems: headerProblems, priceColumns } = chooseLayout(
+    header,
+    options.column,
+    records[0]!.line,
+  );
   if (layout === null) return { ok: false, problems: headerProblems, fixable: null, columns: priceColumns };
   const rows = records.length - 1;
   if (rows === 0)
@@ -193,6 +223,20 @@ export function parseBarsCsv(text: string, options: CsvBarsOptions = {}): CsvBar
   const lines = Int32Array.from(records.slice(1), (r) => r.line);
   const timeColumn = header[layout.time]!.trim();
   const order = orderProblems(out.time, lines, timeColumn);
+  // Most rows sharing their time is not a file out of order but bars without their time of day (a time
+  // column the importer did not find): sorting would keep one bar a day. Refused, with no fix offered.
+  if (order !== null && 2 * order.fixable.duplicates > rows)
+    return {
+      ok: false,
+      problems: [
+        {
+          ...order.problem,
+          message: `${order.fixable.duplicates} of ${rows} rows repeat a time: is there a separate time column? Name it time, next to the date column, or write date and time in one column such as 2024-01-31T09:30:00Z`,
+        },
+      ],
+      fixable: null,
+      columns: priceColumns,
+    };
   if (order !== null && options.fixOrder !== true)
     return { ok: false, problems: [order.problem], fixable: order.fixable, columns: priceColumns };
   const closeOnly = layout.kind === 'close-only';

@@ -1,22 +1,6 @@
+import { firstIndexAfter, firstIndexAtOrAfter } from '../data/bars.js';
 import type { BarRange } from '../pool/tasks.js';
 import { invalid } from './research-errors.js';
-
-/** First index with time[i] >= t (time.length when none); times are strictly increasing. */
-function firstAtOrAfter(time: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = time.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((time[mid] as number) < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function firstAfter(time: Float64Array, t: number): number {
-  const i = firstAtOrAfter(time, t);
-  return time[i] === t ? i + 1 : i;
-}
 
 function checkEnd(value: number | null | undefined, field: 'from' | 'to'): number | null {
   if (value === null || value === undefined) return null;
@@ -45,9 +29,9 @@ export function barRange(
   if (start !== null && end !== null && start > end)
     throw invalid('to', `The range ends (${day(end)}) before it starts (${day(start)}): swap from and to.`);
   const n = time.length;
-  const a = start === null ? 0 : firstAtOrAfter(time, start);
+  const a = start === null ? 0 : firstIndexAtOrAfter(time, start);
   // Inclusive end: the range stops at the first bar strictly after `end`.
-  const b = end === null ? n : firstAfter(time, end);
+  const b = end === null ? n : firstIndexAfter(time, end);
   if (a >= b) {
     const span =
       n > 0

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BacktestRequest, JobProgress } from '../api.js';
 import { runBacktest } from '../backtest/engine.js';
 import type { Bars } from '../backtest/types.js';
-import { barsByTime } from '../data/bars.js';
+import { sliceBars } from '../data/bars.js';
 import { parseBarsCsv } from '../data/csv-bars.js';
 import { resolveStrategy } from '../strategies/registry.js';
 import type { StrategySpec } from '../strategies/spec.js';
@@ -241,7 +241,8 @@ describe('backtest', () => {
       { datasetId: dataset.id, from, to, strategy: smaCross, config },
       'job',
     );
-    const sliced = barsByTime(parsed(text), from, to);
+    // Bars 100 to 399 (hourly from t0), both ends included.
+    const sliced = sliceBars(parsed(text), 100, 400);
     expect(sliced.time.length).toBe(300);
     const { strategy, params } = resolveStrategy(smaCross);
     const { overlays: _o, ...expected } = runBacktest(sliced, strategy, params, config, { overlays: true });

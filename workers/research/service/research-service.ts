@@ -27,6 +27,7 @@ import { inProcessEvaluator, walkForward, type WindowEvaluator } from '../analys
 import { parseBarsCsv } from '../data/csv-bars.js';
 import { sliceBars } from '../data/bars.js';
 import { indicatorCatalogue } from '../indicators/catalogue.js';
+import { poolWindowEvaluator } from '../pool/pool-evaluator.js';
 import { WorkerPool, type PoolWorker } from '../pool/pool.js';
 import { runTask, type BarRange, type PoolTask, type PoolTaskResult } from '../pool/tasks.js';
 import { resolveStrategy, strategyCatalogue } from '../strategies/registry.js';
@@ -225,13 +226,12 @@ export class ResearchService implements ResearchApi {
       const lease = this.deps.poolWorker ? this.pools.acquire(null) : null;
       try {
         // Pool workers keep the whole dataset; a window's range is moved to where it sits in it.
-        const evaluate: WindowEvaluator = lease
-          ? (_windowBars, combos, window, progress) =>
-              lease.pool.sweep(bars, dataset.id, request.strategy, request.config, combos, {
-                range: { from: window.from + offset, to: window.to + offset },
-                signal: job.signal,
-                onProgress: progress,
-              })
+        const pooled = lease
+          ? poolWindowEvaluator(lease.pool, bars, dataset.id, request.strategy, request.config, job.signal)
+          : null;
+        const evaluate: WindowEvaluator = pooled
+          ? (windowBars, combos, window, progress) =>
+              pooled(windowBars, combos, { from: window.from + offset, to: window.to + offset }, progress)
           : inProcessEvaluator(request.strategy, request.config, job.shouldStop);
         return await walkForward(
           data,

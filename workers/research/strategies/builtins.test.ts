@@ -74,6 +74,23 @@ describe('built-in strategies', () => {
     );
   });
 
+  it('donchian-breakout draws the channels its rule compares with: the bars before, not this one', () => {
+    const bars = randomWalkBars(300, mulberry32(5));
+    const { high, low, close } = bars;
+    const r = runBacktest(bars, donchianBreakout, { entry: 12, exit: 7 }, config, { overlays: true });
+    const upper = r.overlays!['High 12']!;
+    const lower = r.overlays!['Low 7']!;
+    for (let i = 0; i < 300; i++) {
+      expect(upper[i]).toBe(i < 12 ? NaN : Math.max(...high.subarray(i - 12, i)));
+      expect(lower[i]).toBe(i < 7 ? NaN : Math.min(...low.subarray(i - 7, i)));
+    }
+    // Every entry is a close above the drawn upper channel, every exit a close below the drawn lower one.
+    expect(r.signals.length).toBeGreaterThan(4);
+    for (const s of r.signals)
+      if (s.action === 'buy') expect(close[s.i]!).toBeGreaterThan(upper[s.i]!);
+      else expect(close[s.i]!).toBeLessThan(lower[s.i]!);
+  });
+
   it('sma-cross is long exactly while the fast average is above the slow one', () => {
     const bars = randomWalkBars(500, mulberry32(11));
     const r = runBacktest(bars, smaCross, { fast: 5, slow: 30 }, config);

@@ -22,19 +22,30 @@ export const donchianBreakout: Strategy = {
   defaultSize: ALL_IN,
   exits: NO_EXITS,
   prepare(bars, p) {
-    const highest = rollingMax(bars.high, p.entry as number);
-    const lowest = rollingMin(bars.low, p.exit as number);
+    // The channels of the bars before each bar: what the rule compares the close with, and what the
+    // chart draws, so a breakout shows as a close crossing the drawn line.
+    const upper = previousBar(rollingMax(bars.high, p.entry as number));
+    const lower = previousBar(rollingMin(bars.low, p.exit as number));
     const close = bars.close;
     return {
       onBar(ctx) {
         const i = ctx.i;
-        if (i === 0) return;
         const c = close[i] as number;
+        // NaN compares false: nothing happens before a channel is defined.
         if (ctx.position === 0) {
-          if (c > (highest[i - 1] as number)) ctx.buy();
-        } else if (c < (lowest[i - 1] as number)) ctx.exit();
+          if (c > (upper[i] as number)) ctx.buy();
+        } else if (c < (lower[i] as number)) ctx.exit();
       },
-      overlays: { [`High ${p.entry}`]: highest, [`Low ${p.exit}`]: lowest },
+      overlays: { [`High ${p.entry}`]: upper, [`Low ${p.exit}`]: lower },
     };
   },
 };
+
+/** `x` moved one bar later: out[i] = x[i - 1], NaN at bar 0. */
+function previousBar(x: Float64Array): Float64Array {
+  const out = new Float64Array(x.length);
+  if (x.length === 0) return out;
+  out[0] = NaN;
+  out.set(x.subarray(0, x.length - 1), 1);
+  return out;
+}

@@ -5,6 +5,7 @@ import type { MarketRules } from '../../money/market-rules.js';
 import { asError } from '../failures.js';
 import type { MarketAccess } from '../market-link.js';
 import { isTerminal } from '../order-state.js';
+import { firstIndexAtOrAfter } from '../../research/data/bars.js';
 import { BarWindow } from './bar-window.js';
 import { RunBarFeed } from './run-bar-feed.js';
 import { decideAtClose, showAccount, type BarDecision } from './decide-at-close.js';
@@ -12,7 +13,8 @@ import type { StoredRun } from './run-record.js';
 import type { RunPosition } from './run-ledger.js';
 import { RunAccount } from './run-account.js';
 import type { OrderLookup, RunConfig, RunTimers, RunTrading } from './run-ports.js';
-import { sizeOrder } from './size-order.js';
+import { sizeOrder, type BuyPrice, type Headroom } from './size-order.js';
+import { estimateFill } from '../paper/paper-matcher.js';
 import { strategyOrderId } from './strategy-order-id.js';
 import type { CandleColumns } from '../../market/candle-series.js';
 
@@ -37,6 +39,8 @@ export interface RunSetup {
 type PumpOutcome = 'waiting' | 'retry' | 'next-bar' | 'stopped';
 
 const maxNotes = 50;
+/** Book levels fetched to price a buy: as deep as the trading engine fetches for its own checks. */
+const bookDepth = 1000;
 
 /**
  * One strategy running live on closed bars. Each pass: fetch what closed since the last bar, act on the
@@ -254,11 +258,13 @@ export class LiveRun {
         continue;
       }
       const held = await this.position();
+      const intent = out.orders[k]!;
       const sized = sizeOrder(
-        out.orders[k]!,
+        intent,
         { cash: this.cash(), position: held.position },
         { i: out.barIndex, time: out.barTime, close: out.close, volume: out.volume },
         this.setup.rules,
+        intent.action === 'buy' ? await this.buyPrice() : undefined,
       );
       if (!sized.ok) {
         this.note(`Order ${k + 1} of bar ${iso(out.barTime)} not sent: ${sized.reason}`);
@@ -266,6 +272,10 @@ export class LiveRun {
         if (!(await this.persist())) return 'stopped';
         continue;
       }
+      if (sized.headroom)
+        this.note(
+          headroomNote(k, out.barTime, out.close, sized.order.amount, sized.headroom, this.setup.rules),
+        );
       // The id is stored before the order is sent: a reload in between finds it and sends nothing new.
       if (!this.run.orderIds.includes(id)) this.run.orderIds.push(id);
       if (!(await this.persist()) || this.halted) return 'stopped';
@@ -319,14 +329,32 @@ export class LiveRun {
       entryIndex: indexOfTime(ctx.bars.time, held.entryBarTime),
     });
     const before = signals.length;
+    // Orders from onFill are marked as such in their signals, as the backtest marks them.
+    ctx.inFill = true;
     try {
       prepared.onFill!(fill, ctx);
     } catch (e) {
       return this.fail(e, barTime);
+    } finally {
+      ctx.inFill = false;
     }
     this.run.signals.push(...signals.slice(before));
     out.orders.push(...ctx.orders.slice(out.orders.length));
     return null;
+  }
+
+  /**
+   * What the market would charge for a buy now, from a fresh book (see `sizeOrder`'s headroom rule);
+   * undefined when the book cannot be fetched: the buy is then sized at the close.
+   */
+  private async buyPrice(): Promise<BuyPrice | undefined> {
+    const { rules } = this.setup;
+    try {
+      const book = await this.deps.market.fetchBook(rules.symbol, bookDepth);
+      return (amount) => (amount.isPositive() ? estimateFill('buy', amount, book, rules).avgPrice : null);
+    } catch {
+      return undefined;
+    }
   }
 
   /** Why an order cannot be sent now, or null. */
@@ -395,16 +423,21 @@ export class LiveRun {
 /** Index of the bar opening at `time` (times increase), or -1. */
 function indexOfTime(times: Float64Array, time: number | null): number {
   if (time === null) return -1;
-  let lo = 0;
-  let hi = times.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const t = times[mid] as number;
-    if (t === time) return mid;
-    if (t < time) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
+  const i = firstIndexAtOrAfter(times, time);
+  return times[i] === time ? i : -1;
+}
+
+/** The run's note for a buy the headroom rule made smaller. */
+function headroomNote(
+  k: number,
+  barTime: number,
+  close: number,
+  amount: string,
+  headroom: Headroom,
+  rules: MarketRules,
+): string {
+  const rise = headroom.price.toNumber() / close - 1;
+  return `Order ${k + 1} of bar ${iso(barTime)}: sized at the ask ${headroom.price.toString()} ${rules.quote}, ${(rise * 100).toFixed(2)} % above the close ${close} (what the book charges now, and what the cash must cover): ${amount} ${rules.base} instead of ${headroom.unshrunk.toString()}.`;
 }
 
 function iso(t: number): string {

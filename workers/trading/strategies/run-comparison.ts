@@ -1,5 +1,6 @@
 import { runBacktest } from '../../research/backtest/engine.js';
 import { SimAccount } from '../../research/backtest/sim-account.js';
+import { firstIndexAtOrAfter } from '../../research/data/bars.js';
 import type { Bars, Params, Signal, SimTrade, Strategy } from '../../research/backtest/types.js';
 import type { StrategyComparison } from './api.js';
 import type { StoredRun } from './run-record.js';
@@ -142,16 +143,4 @@ function barsOf(run: StoredRun): Bars {
         closeOnly: false,
       }
     : { time: empty, open: empty, high: empty, low: empty, close: empty, volume: empty, closeOnly: false };
-}
-
-/** Index of the first bar opening at or after `time` (times increase); the length when none does. */
-function firstIndexAtOrAfter(times: Float64Array, time: number): number {
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((times[mid] as number) < time) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -54,6 +54,61 @@ describe('a strategy order as a market order', () => {
     );
   });
 
+  it('prices a buy at the ask when it is above the close, so the cash covers it there (the headroom rule)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1000, max: 10_000_000 }),
+        fc.integer({ min: 100, max: 10_000_000 }),
+        fc.integer({ min: -300, max: 300 }),
+        (cashCents, priceCents, bps) => {
+          const cash = cashCents / 100;
+          const close = priceCents / 100;
+          const ask = Decimal.from(close * (1 + bps / 1e4)).roundToStep('0.01', 'floor');
+          const asked: Decimal[] = [];
+          const quote = (amount: Decimal) => {
+            asked.push(amount);
+            return ask;
+          };
+          const live = { cash, position: Decimal.ZERO };
+          const atClose = sizeOrder(buy(1, cash), live, bar(close), rules);
+          const sized = sizeOrder(buy(1, cash), live, bar(close), rules, quote);
+          if (!atClose.ok) return;
+          // The ask is asked for the amount sized at the close.
+          expect(asked.map(String)).toEqual([atClose.order.amount]);
+          if (!ask.gt(close)) {
+            expect(sized).toEqual(atClose);
+            return;
+          }
+          if (!sized.ok) {
+            expect(sized.reason).toMatch(/less than one lot|minimum/);
+            return;
+          }
+          const amount = Decimal.from(sized.order.amount);
+          expect(amount.mul(ask).mul('1.001').lte(Decimal.from(cash).mul('1.000000000001'))).toBe(true);
+          expect(amount.toNumber()).toBeGreaterThan(cash / (ask.toNumber() * 1.001) - 0.001 - 1e-9);
+          expect(amount.lte(atClose.order.amount)).toBe(true);
+          if (amount.lt(atClose.order.amount))
+            expect(sized.headroom).toEqual({ price: ask, unshrunk: Decimal.from(atClose.order.amount) });
+          else expect(sized.headroom).toBeUndefined();
+        },
+      ),
+    );
+  });
+
+  it('sizes at the close when there is no book to price a buy, and never prices a sell', () => {
+    const live = { cash: 1000, position: Decimal.from('2') };
+    expect(sizeOrder(buy(1, 1000), live, bar(100), rules, () => null)).toEqual(
+      sizeOrder(buy(1, 1000), live, bar(100), rules),
+    );
+    const never = () => {
+      throw new Error('a sell is not priced');
+    };
+    expect(sizeOrder(sell(NaN), live, bar(100), rules, never)).toMatchObject({
+      ok: true,
+      order: { amount: '2' },
+    });
+  });
+
   it('sells exactly what is held when asked for all, and never more than held', () => {
     const held = Decimal.from('0.123');
     const all = sizeOrder(sell(NaN), { cash: 0, position: held }, bar(100), rules);

@@ -1,0 +1,264 @@
+import type { ExitReason, Signal, SignalAction, SimFill, SimTrade } from './types.js';
+
+/** Codes of the words a log stores as numbers: the index in each list. */
+const ACTIONS: readonly SignalAction[] = ['buy', 'sell', 'exit'];
+const REASONS: readonly ExitReason[] = ['signal', 'stop-loss', 'take-profit', 'trailing', 'end'];
+const SIDES: readonly SimFill['side'][] = ['buy', 'sell'];
+
+export function actionCode(action: SignalAction): number {
+  return action === 'buy' ? 0 : action === 'sell' ? 1 : 2;
+}
+
+export function reasonCode(reason: ExitReason): number {
+  const code = REASONS.indexOf(reason);
+  if (code < 0) throw new Error(`unknown exit reason ${JSON.stringify(reason)}`);
+  return code;
+}
+
+/*
+ * Bars, codes and counts are whole numbers stored as doubles: they are read back with `| 0`, so an index
+ * into a list or a column is an integer (a double key takes a slow generic path) and a field holding one
+ * is a small integer rather than a boxed number.
+ */
+
+/**
+ * Arrays of logs that are done with (their run's result is built), kept for the next run's logs: a run
+ * over millions of bars logs megabytes, and memory the process already has is cheaper than fresh pages
+ * (each one a fault on first write) and than growing by copies. Small arrays are not kept; of the rest,
+ * at most SPARE_LIMIT, the largest.
+ */
+const spares: Float64Array[] = [];
+const SPARE_LIMIT = 6;
+const SPARE_MIN_LENGTH = 4096;
+
+/** A spare of at least `length` numbers (the smallest that fits), or a new array. */
+function takeArray(length: number): Float64Array {
+  let best = -1;
+  for (let k = 0; k < spares.length; k++) {
+    const n = (spares[k] as Float64Array).length;
+    if (n >= length && (best < 0 || n < (spares[best] as Float64Array).length)) best = k;
+  }
+  if (best < 0) return new Float64Array(length);
+  return spares.splice(best, 1)[0] as Float64Array;
+}
+
+function keepSpare(a: Float64Array): void {
+  if (a.length < SPARE_MIN_LENGTH) return;
+  spares.push(a);
+  if (spares.length > SPARE_LIMIT) {
+    let smallest = 0;
+    for (let k = 1; k < spares.length; k++)
+      if ((spares[k] as Float64Array).length < (spares[smallest] as Float64Array).length) smallest = k;
+    spares.splice(smallest, 1);
+  }
+}
+
+/**
+ * Records of `width` numbers each, one after the other in a Float64Array that doubles when full: what a
+ * run logs (signals, fills, round trips) without an object per entry. Writing a record allocates
+ * nothing once the array has grown to the run's needs; the objects the result shows are built once, at
+ * the end, from the numbers. `release` hands the array to the next log once the records are read.
+ */
+export class RecordLog {
+  data: Float64Array;
+  /** Records written. */
+  count = 0;
+
+  constructor(
+    readonly width: number,
+    capacity = 64,
+  ) {
+    this.data = takeArray(width * capacity);
+  }
+
+  /**
+   * Makes room for one more record and returns the index of its first number in `data`. The array may
+   * be replaced to grow: read `data` after calling this.
+   */
+  append(): number {
+    const at = this.count * this.width;
+    if (at + this.width > this.data.length) {
+      const grown = takeArray(this.data.length * 2);
+      grown.set(this.data.subarray(0, at));
+      keepSpare(this.data);
+      this.data = grown;
+    }
+    this.count++;
+    return at;
+  }
+
+  /** Gives the array to later logs: this log is empty afterwards, and its records are gone. */
+  release(): void {
+    keepSpare(this.data);
+    this.data = new Float64Array(0);
+    this.count = 0;
+  }
+}
+
+/** Slots of a signal record. */
+const SIGNAL_WIDTH = 4;
+
+/** The signals of a run: bar, action, reason, units, and whether `onFill` placed it. */
+export class SignalLog {
+  private readonly log = new RecordLog(SIGNAL_WIDTH);
+
+  get count(): number {
+    return this.log.count;
+  }
+
+  add(i: number, action: number, reason: number, units: number, fromFill: boolean): void {
+    const at = this.log.append();
+    const d = this.log.data;
+    d[at] = i;
+    d[at + 1] = action;
+    d[at + 2] = fromFill ? -1 - reason : reason;
+    d[at + 3] = units;
+  }
+
+  /** Bar of signal `k`. */
+  barOf(k: number): number {
+    return this.log.data[k * SIGNAL_WIDTH] as number;
+  }
+
+  release(): void {
+    this.log.release();
+  }
+
+  /** Keeps the first `count` signals. */
+  truncate(count: number): void {
+    if (count < this.log.count) this.log.count = count;
+  }
+
+  /** Signal `k` as the result shows it; `time` is the bars' time column. */
+  signal(k: number, time: Float64Array): Signal {
+    const d = this.log.data;
+    const at = k * SIGNAL_WIDTH;
+    const i = (d[at] as number) | 0;
+    const code = (d[at + 2] as number) | 0;
+    const signal: Signal = {
+      i,
+      time: time[i] as number,
+      action: ACTIONS[(d[at + 1] as number) | 0]!,
+      reason: REASONS[code < 0 ? -1 - code : code]!,
+      units: d[at + 3] as number,
+    };
+    if (code < 0) signal.fromFill = true;
+    return signal;
+  }
+
+  toSignals(time: Float64Array): Signal[] {
+    const out: Signal[] = [];
+    for (let k = 0; k < this.count; k++) out.push(this.signal(k, time));
+    return out;
+  }
+}
+
+/** Slots of a fill record. */
+const FILL_WIDTH = 7;
+
+/** The fills of an account: bar, time, side, units, price, fee, reason. */
+export class FillLog {
+  readonly log = new RecordLog(FILL_WIDTH);
+
+  add(
+    i: number,
+    time: number,
+    sell: boolean,
+    units: number,
+    price: number,
+    fee: number,
+    reason: number,
+  ): void {
+    const at = this.log.append();
+    const d = this.log.data;
+    d[at] = i;
+    d[at + 1] = time;
+    d[at + 2] = sell ? 1 : 0;
+    d[at + 3] = units;
+    d[at + 4] = price;
+    d[at + 5] = fee;
+    d[at + 6] = reason;
+  }
+
+  fill(k: number): SimFill {
+    const d = this.log.data;
+    const at = k * FILL_WIDTH;
+    return {
+      i: (d[at] as number) | 0,
+      time: d[at + 1] as number,
+      side: SIDES[(d[at + 2] as number) | 0]!,
+      units: d[at + 3] as number,
+      price: d[at + 4] as number,
+      fee: d[at + 5] as number,
+      reason: REASONS[(d[at + 6] as number) | 0]!,
+    };
+  }
+
+  toFills(): SimFill[] {
+    const out: SimFill[] = [];
+    for (let k = 0; k < this.log.count; k++) out.push(this.fill(k));
+    return out;
+  }
+}
+
+/** Slots of a round-trip record, in SimTrade's order. */
+const TRADE_WIDTH = 12;
+
+/** The round trips of an account, in SimTrade's fields. */
+export class TradeLog {
+  readonly log = new RecordLog(TRADE_WIDTH, 32);
+
+  add(
+    entryIndex: number,
+    exitIndex: number,
+    entryTime: number,
+    exitTime: number,
+    entryPrice: number,
+    exitPrice: number,
+    units: number,
+    pnl: number,
+    returnPct: number,
+    fees: number,
+    reason: number,
+  ): void {
+    const at = this.log.append();
+    const d = this.log.data;
+    d[at] = entryIndex;
+    d[at + 1] = exitIndex;
+    d[at + 2] = entryTime;
+    d[at + 3] = exitTime;
+    d[at + 4] = entryPrice;
+    d[at + 5] = exitPrice;
+    d[at + 6] = units;
+    d[at + 7] = pnl;
+    d[at + 8] = returnPct;
+    d[at + 9] = fees;
+    d[at + 10] = exitIndex - entryIndex;
+    d[at + 11] = reason;
+  }
+
+  trade(k: number): SimTrade {
+    const d = this.log.data;
+    const at = k * TRADE_WIDTH;
+    return {
+      entryIndex: (d[at] as number) | 0,
+      exitIndex: (d[at + 1] as number) | 0,
+      entryTime: d[at + 2] as number,
+      exitTime: d[at + 3] as number,
+      entryPrice: d[at + 4] as number,
+      exitPrice: d[at + 5] as number,
+      units: d[at + 6] as number,
+      pnl: d[at + 7] as number,
+      returnPct: d[at + 8] as number,
+      fees: d[at + 9] as number,
+      bars: (d[at + 10] as number) | 0,
+      exitReason: REASONS[(d[at + 11] as number) | 0]!,
+    };
+  }
+
+  toTrades(): SimTrade[] {
+    const out: SimTrade[] = [];
+    for (let k = 0; k < this.log.count; k++) out.push(this.trade(k));
+    return out;
+  }
+}
