@@ -3,7 +3,7 @@ import type { CsvProblem } from '../workers/research/api.js';
 import type { Bars } from '../workers/research/backtest/types.js';
 import { MAX_PROBLEMS, parseBarsCsv } from '../workers/research/data/csv-bars.js';
 import { parseBarTime } from '../workers/research/data/csv-dates.js';
-import { chooseLayout } from '../workers/research/data/csv-layout.js';
+import { chooseLayout, rowTimeText } from '../workers/research/data/csv-layout.js';
 import { splitCsvRecords } from '../workers/research/data/csv-records.js';
 import { UsageError } from './io.js';
 
@@ -62,9 +62,10 @@ function datesOf(text: string, column: string | null, bars: Bars): string[] {
   const byTime = new Map<number, string>();
   if (layout !== null)
     for (let k = 1; k < records.length; k++) {
-      const cell = ((records[k] as { fields: string[] }).fields[layout.time] ?? '').trim();
-      const t = parseBarTime(cell);
-      if (t !== null) byTime.set(t, cell);
+      // A file with separate date and time columns prints both, as one date-time.
+      const cell = rowTimeText((records[k] as { fields: string[] }).fields, layout);
+      const t = cell === null ? null : parseBarTime(cell);
+      if (t !== null && cell !== null) byTime.set(t, cell);
     }
   return Array.from(bars.time, (t) => byTime.get(t) ?? new Date(t).toISOString());
 }

@@ -275,6 +275,30 @@ describe('lyra backtest: tables, help and bad input', () => {
     expect(run.stdout).toContain('Monte Carlo: 100 runs resampling trade returns');
   });
 
+  it('dates the equity of a file with separate date and time columns by both', async () => {
+    const file = join(dir, 'hourly.csv');
+    const rows = ['Date,Time,Open,High,Low,Close,Volume'];
+    for (let h = 0; h < 6; h++) rows.push(`2024-01-02,${String(10 + h)}:00,1,2,0.5,${1 + h / 10},10`);
+    writeFileSync(file, rows.join('\n'));
+    const run = await lyra(
+      'backtest',
+      '--csv',
+      file,
+      '--strategy',
+      'sma-cross',
+      '--fast',
+      '1',
+      '--slow',
+      '2',
+      '--json',
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as BacktestReportJson;
+    expect(report.equity.map((e) => e.date)).toEqual(
+      Array.from({ length: 6 }, (_, h) => `2024-01-02T${String(10 + h)}:00`),
+    );
+  });
+
   it('prints its help', async () => {
     const run = await lyra('backtest', '--help');
     expect(run.code).toBe(0);
