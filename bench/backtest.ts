@@ -154,6 +154,13 @@ export function benchBacktest(o: BacktestBenchOptions): Record<string, unknown> 
   const engine = () => {
     sink += runBacktest(bars, smaCross, params, config).metrics.final_equity;
   };
+  // As a sweep's worker runs each combination: the equity curve written into one reused array, read
+  // (by the cell's return statistics) before the next run.
+  const equityInto = new Float64Array(o.bars);
+  const sweepCell = () => {
+    const r = runBacktest(bars, smaCross, params, config, { equityInto });
+    sink += r.metrics.final_equity + (r.equity[o.bars - 1] as number);
+  };
   const compiled = () => {
     sink += runBacktest(bars, rules, {}, config).metrics.final_equity;
   };
@@ -169,7 +176,11 @@ export function benchBacktest(o: BacktestBenchOptions): Record<string, unknown> 
   // One task after the other rather than alternating: a sweep runs one strategy many times, and alternating
   // two strategies would make the engine's call to onBar polymorphic, which no real run sees.
   // The rule set runs last for the same reason: until then the engine has seen sma-cross only.
-  const times = { engine: timeRounds(engine, o.rounds), peer: timeRounds(peer, o.rounds) };
+  const times = {
+    engine: timeRounds(engine, o.rounds),
+    sweepCell: timeRounds(sweepCell, o.rounds),
+    peer: timeRounds(peer, o.rounds),
+  };
   if (runBacktest(bars, rules, {}, config).metrics.final_equity !== finalEquity)
     throw new Error(
       'the rule-set crossover ended with a different equity than sma-cross: the benchmark is invalid',
@@ -203,6 +214,7 @@ export function benchBacktest(o: BacktestBenchOptions): Record<string, unknown> 
       loadAverage1m: Number(os.loadavg()[0]!.toFixed(2)),
     },
     lyra,
+    sweepCell: figures(times.sweepCell),
     rules: figures(rulesTimes),
     peer: {
       name: 'hand-written single loop (running sums and the account inlined, equity only)',

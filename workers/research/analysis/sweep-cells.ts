@@ -48,10 +48,12 @@ export function sweepCells(
 ): SweepCellDraft[] {
   const cells: SweepCellDraft[] = [];
   const shouldStop = hooks.shouldStop;
+  // A cell reads its run's equity before the next run starts: one curve's memory serves every run.
+  const equityInto = new Float64Array(bars.time.length);
   for (let c = 0; c < combos.length; c++) {
     if (shouldStop?.()) throw new CancelledError();
     const { strategy, params } = resolveStrategy(withParams(spec, combos[c] as Params));
-    const result = runBacktest(bars, strategy, params, config, { shouldStop });
+    const result = runBacktest(bars, strategy, params, config, { shouldStop, equityInto });
     cells.push(sweepCellOf(params, result));
     hooks.onProgress?.(c + 1, combos.length);
   }

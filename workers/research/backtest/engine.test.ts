@@ -414,3 +414,107 @@ describe('runBacktest: overlays', () => {
     expect(Object.keys(r.overlays ?? {})).toEqual(['SMA 5', 'SMA 20']);
   });
 });
+
+describe('runBacktest: what it builds and what it reuses', () => {
+  const walk = randomWalkBars(3000, mulberry32(21));
+  const params = { fast: 5, slow: 20 };
+
+  it('builds drawdown, position, signals, fills and trades when read, as the equity and the fills say', () => {
+    const r = runBacktest(walk, smaCross, params, config({ fee: 0.001 }));
+    const keys = Object.keys(r);
+    expect(keys.slice(0, 8)).toEqual([
+      'time',
+      'equity',
+      'drawdown',
+      'position',
+      'signals',
+      'fills',
+      'trades',
+      'metrics',
+    ]);
+    let peak = -Infinity;
+    r.equity.forEach((e, i) => {
+      peak = Math.max(peak, e);
+      expect(r.drawdown[i]).toBeCloseTo(1 - e / peak, 14);
+    });
+    expect(Math.max(...r.drawdown)).toBe(r.metrics.max_drawdown);
+    // The position after each bar is what the fills up to it leave.
+    let held = 0;
+    let k = 0;
+    for (let i = 0; i < r.equity.length; i++) {
+      for (; k < r.fills.length && r.fills[k]!.i === i; k++)
+        held = r.fills[k]!.side === 'buy' ? held + r.fills[k]!.units : 0;
+      expect(r.position[i]).toBeCloseTo(held, 9);
+    }
+    expect(r.metrics.exposure).toBe(r.position.filter((u) => u > 0).length / r.position.length);
+    expect(r.trades.length).toBe(r.metrics.trades);
+    expect(r.signals.length).toBeGreaterThanOrEqual(r.fills.length);
+    // Reading again gives the same objects, not new ones.
+    expect(r.trades).toBe(r.trades);
+  });
+
+  it('writes the equity into a given array, with the same numbers as a new one', () => {
+    const fresh = runBacktest(walk, smaCross, params, config());
+    const into = new Float64Array(walk.time.length + 10).fill(-1);
+    const r = runBacktest(walk, smaCross, params, config(), { equityInto: into });
+    expect(r.equity.buffer).toBe(into.buffer);
+    expect(Array.from(r.equity)).toEqual(Array.from(fresh.equity));
+    expect(r.metrics).toEqual(fresh.metrics);
+    expect(() => runBacktest(walk, smaCross, params, config(), { equityInto: new Float64Array(5) })).toThrow(
+      /room for 3000 bars/,
+    );
+  });
+
+  it("shares the bars' time column, and copies nothing else the caller gave", () => {
+    const r = runBacktest(walk, smaCross, params, config());
+    expect(r.time).toBe(walk.time);
+    expect(r.equity.buffer).not.toBe(walk.close.buffer);
+  });
+
+  it('gives the prepared strategy back its memory once the run is over, also when it throws', () => {
+    let disposed = 0;
+    const withDispose = (plan: Record<number, (ctx: BarContext) => void>): Strategy => {
+      const strategy = scripted(plan);
+      return {
+        ...strategy,
+        prepare: (b, p) => ({ ...strategy.prepare(b, p), dispose: () => void disposed++ }),
+      };
+    };
+    const throwing = withDispose({
+      2: () => {
+        throw new Error('boom');
+      },
+    });
+    expect(runBacktest(walk, throwing, {}, config()).error?.i).toBe(2);
+    expect(disposed).toBe(1);
+    expect(() => runBacktest(walk, withDispose({}), {}, config(), { shouldStop: () => true })).toThrow(
+      CancelledError,
+    );
+    expect(disposed).toBe(2);
+  });
+
+  it('draws the same averages it decides on: overlays equal sma of the close', () => {
+    const r = runBacktest(walk, smaCross, params, config(), { overlays: true });
+    const fast = r.overlays!['SMA 5']!;
+    const slow = r.overlays!['SMA 20']!;
+    // Long exactly on the bars after one where the fast average was above the slow one.
+    for (const f of r.fills) expect(f.side === 'buy').toBe((fast[f.i] as number) > (slow[f.i] as number));
+  });
+
+  it('checks the same bars once, and again for what it has not checked (the opens for next-open)', () => {
+    const rows: [number, number][] = [
+      [10, 10],
+      [11, 11],
+      [12, 12],
+    ];
+    const b = ohlcBars(rows);
+    runBacktest(b, scripted({}), {}, config());
+    b.open[1] = Number.NaN;
+    expect(() => runBacktest(b, scripted({}), {}, config({ execution: 'next-open' }))).toThrow(
+      /bar 1 has open NaN/,
+    );
+    // A new column is checked again.
+    const bad = { ...b, open: b.open.slice(), close: Float64Array.of(10, -1, 12) };
+    expect(() => runBacktest(bad, scripted({}), {}, config())).toThrow(/bar 1 has close -1/);
+  });
+});

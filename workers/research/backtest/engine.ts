@@ -1,7 +1,8 @@
 import { backtestConventions } from './conventions.js';
-import { EquityStats } from './equity-stats.js';
+import { drawdownOf, EquityStats } from './equity-stats.js';
 import { CancelledError, ResearchInputError } from './errors.js';
 import { hasExitRules, triggeredExit } from './exits.js';
+import { lazyProperty } from './lazy.js';
 import { metricsFromStats } from './metrics.js';
 import { inferPeriodsPerYear } from './periods-per-year.js';
 import { emptySnapshot, SimAccount } from './sim-account.js';
@@ -22,6 +23,8 @@ import { validateBars } from './validate-bars.js';
 /** Bars between progress reports and cancellation checks: about a millisecond of work. */
 export const PROGRESS_EVERY = 65_536;
 
+const NO_SERIES = new Float64Array(0);
+
 /** A strategy buying or selling in a loop from onFill would otherwise never finish its bar. */
 const MAX_ORDERS_PER_BAR = 1000;
 
@@ -32,6 +35,13 @@ export interface BacktestOptions {
   shouldStop?(): boolean;
   /** Also return the prepared strategy's overlays (for the price chart) in `result.overlays`. */
   overlays?: boolean;
+  /**
+   * Where to write the equity curve (at least one number per bar), for a caller that runs many
+   * backtests and reads each result before the next (a sweep): `result.equity` is then a view of it,
+   * and so is what `result.drawdown` is computed from, so read it before reusing the array. Without
+   * it, the curve is a new array.
+   */
+  equityInto?: Float64Array;
 }
 
 function messageOf(e: unknown): string {
@@ -53,11 +63,12 @@ class Run {
   readonly ctx: SimContext;
   readonly stats = new EquityStats();
   readonly equity: Float64Array;
-  readonly drawdown: Float64Array;
-  readonly position: Float64Array;
+  /** Bars run so far with a position held at the close (exposure). */
+  heldBars = 0;
   readonly exits: ExitRules;
   readonly checkExits: boolean;
   readonly closeExecution: boolean;
+  readonly volumeSlippage: boolean;
   /** The account before the fills of `snapshotBar`, to undo them if the strategy throws on that bar. */
   readonly snapshot = emptySnapshot();
   snapshotSignals = 0;
@@ -76,16 +87,18 @@ class Run {
     strategy: Strategy,
     params: Params,
     config: BacktestConfig,
+    equityInto: Float64Array | undefined,
   ) {
     const n = bars.time.length;
     this.account = new SimAccount(config.capital, config.fee, config.slippage);
     this.ctx = new SimContext(bars, params, strategy.defaultSize);
-    this.equity = new Float64Array(n);
-    this.drawdown = new Float64Array(n);
-    this.position = new Float64Array(n);
+    if (equityInto !== undefined && !(equityInto instanceof Float64Array && equityInto.length >= n))
+      throw new RangeError(`equityInto needs room for ${n} bars`);
+    this.equity = equityInto === undefined ? new Float64Array(n) : equityInto.subarray(0, n);
     this.exits = strategy.exits;
     this.checkExits = hasExitRules(strategy.exits);
     this.closeExecution = config.execution === 'close';
+    this.volumeSlippage = config.slippage.model === 'volume';
     this.showHoldings();
   }
 
@@ -95,16 +108,13 @@ class Run {
     ctx.position = account.position;
     ctx.cash = account.cash;
     ctx.entryPrice = account.entryPrice;
+    ctx.entryIndex = account.entryIndex;
   }
 
   /** Shows the strategy the account as it is now, at the close of `bar`, the last bar it has seen. */
   showAccount(bar: number): void {
-    const { account, ctx } = this;
-    const held = account.position;
     this.showHoldings();
-    ctx.i = bar;
-    ctx.equity = account.cash + held * (this.bars.close[bar] as number);
-    ctx.barsInPosition = held > 0 ? bar - account.entryIndex : -1;
+    this.ctx.i = bar;
   }
 
   /** Fills every waiting order on `bar` at `price`; `decisionBar` is the bar the strategy last saw. */
@@ -119,7 +129,8 @@ class Run {
       this.snapshotBar = bar;
     }
     const t = bars.time[bar] as number;
-    const v = bars.volume[bar] as number;
+    // Only the volume model reads it: a fill's bar is far from the loop's, so its volume is a cache miss.
+    const v = this.volumeSlippage ? (bars.volume[bar] as number) : 0;
     const c = bars.close[bar] as number;
     const onFill = p.onFill;
     // onFill may add orders while they fill: they join this loop (and only it can take it past the cap).
@@ -161,17 +172,18 @@ class Run {
 }
 
 /**
- * Bars from..to-1: the strategy decides, exit rules, fills, then the bar's equity and position. Returns
- * the bar it stopped before: `to`, or the bar where the strategy threw (see `run.failedAt`). The loop
- * keeps cash and position in locals, read again from the account only after fills; the context's
- * holdings change only then too (`showHoldings`).
+ * Bars from..to-1: the strategy decides, exit rules, fills, then the bar's equity. Returns the bar it
+ * stopped before: `to`, or the bar where the strategy threw (see `run.failedAt`). The loop keeps cash and
+ * position in locals, read again from the account only after fills; the context's holdings change only
+ * then too (`showHoldings`).
  */
 function simulateBars(run: Run, p: PreparedStrategy, from: number, to: number): number {
-  const { account, ctx, equity, position, exits, checkExits, closeExecution } = run;
+  const { account, ctx, equity, exits, checkExits, closeExecution } = run;
   const { open, close } = run.bars;
   const orders = ctx.orders;
   let cash = account.cash;
   let units = account.position;
+  let held = 0;
   let i = from;
   try {
     for (; i < to; i++) {
@@ -182,8 +194,6 @@ function simulateBars(run: Run, p: PreparedStrategy, from: number, to: number): 
         units = account.position;
       }
       ctx.i = i;
-      ctx.equity = cash + units * c;
-      ctx.barsInPosition = units > 0 ? i - account.entryIndex : -1;
       ctx.soldThisBar = false;
       p.onBar(ctx);
       if (checkExits && units > 0) {
@@ -199,12 +209,33 @@ function simulateBars(run: Run, p: PreparedStrategy, from: number, to: number): 
         units = account.position;
       }
       equity[i] = cash + units * c;
-      position[i] = units;
+      if (units > 0) held++;
     }
   } catch (e) {
     run.fail(i, e);
   }
+  run.heldBars += held;
   return i;
+}
+
+/** Every bar in blocks, with progress and cancel between them; the failure that stopped it, if any. */
+function simulate(
+  run: Run,
+  prepared: PreparedStrategy,
+  options: BacktestOptions,
+): { i: number; message: string } | null {
+  const n = run.equity.length;
+  run.canThrowAfterFills = !run.closeExecution || prepared.onFill !== undefined;
+  for (let start = 0; start < n; start += PROGRESS_EVERY) {
+    const end = Math.min(n, start + PROGRESS_EVERY);
+    const reached = simulateBars(run, prepared, start, end);
+    // The block's statistics while its bars are still in cache.
+    run.stats.addRange(run.equity, null, start, reached);
+    if (reached < end) return { i: run.failedAt, message: run.failure };
+    options.onProgress?.(end, n);
+    if (options.shouldStop?.() === true) throw new CancelledError();
+  }
+  return null;
 }
 
 /**
@@ -243,7 +274,7 @@ export function runBacktest(
   validateBars(bars, config.execution === 'next-open');
   const n = bars.time.length;
   const periodsPerYear = config.periodsPerYear ?? inferPeriodsPerYear(bars.time);
-  const run = new Run(bars, strategy, params, config);
+  const run = new Run(bars, strategy, params, config, options.equityInto);
 
   let failure: { i: number; message: string } | null = null;
   let prepared: PreparedStrategy | null = null;
@@ -255,44 +286,39 @@ export function runBacktest(
     failure = { i: 0, message: messageOf(e) };
   }
 
+  let overlays: Record<string, Float64Array> | undefined;
   if (prepared !== null) {
-    run.canThrowAfterFills = !run.closeExecution || prepared.onFill !== undefined;
-    for (let start = 0; start < n; start += PROGRESS_EVERY) {
-      const end = Math.min(n, start + PROGRESS_EVERY);
-      const reached = simulateBars(run, prepared, start, end);
-      // The block's statistics while its bars are still in cache.
-      run.stats.addRange(run.equity, run.position, run.drawdown, start, reached);
-      if (reached < end) {
-        failure = { i: run.failedAt, message: run.failure };
-        break;
-      }
-      options.onProgress?.(end, n);
-      if (options.shouldStop?.() === true) throw new CancelledError();
+    try {
+      failure = simulate(run, prepared, options);
+      if (options.overlays === true && prepared.overlays !== undefined) overlays = { ...prepared.overlays };
+    } finally {
+      prepared.dispose?.();
     }
   }
   // Orders still waiting after the last bar were signals that never filled.
   run.ctx.orders.length = 0;
 
   const covered = failure === null ? n : failure.i;
-  const cut = (a: Float64Array) => (covered === n ? a : a.slice(0, covered));
-  const { account, bars: b } = run;
-  const trades = account.trades;
-  if (covered > 0) {
-    const last = covered - 1;
-    const openTrade = account.markOpenTrade(last, b.time[last] as number, b.close[last] as number);
-    if (openTrade !== null) trades.push(openTrade);
-  }
+  run.stats.held = run.heldBars;
+  const { account, ctx } = run;
+  const time = covered === n ? bars.time : bars.time.subarray(0, covered);
+  const equity = covered === n ? run.equity : run.equity.slice(0, covered);
+  const openTrade =
+    covered > 0
+      ? account.markOpenTrade(covered - 1, time[covered - 1] as number, bars.close[covered - 1] as number)
+      : null;
+  const pnls = account.tradeLog.pnls(openTrade === null ? [] : [openTrade.pnl]);
   const result: BacktestResult = {
-    // A copy, so transferring the result out of a worker never detaches the dataset's own time column.
-    time: bars.time.slice(0, covered),
-    equity: cut(run.equity),
-    drawdown: cut(run.drawdown),
-    position: cut(run.position),
-    signals: run.ctx.log.toSignals(bars.time),
-    fills: account.fills,
-    trades,
+    time,
+    equity,
+    // Placeholders keep the fields in their documented order; each is defined lazily below.
+    drawdown: NO_SERIES,
+    position: NO_SERIES,
+    signals: [],
+    fills: [],
+    trades: [],
     // The statistics stop at the last bar run: a failed bar never reached them.
-    metrics: metricsFromStats(run.stats, config.capital, trades, account.feesPaid, periodsPerYear),
+    metrics: metricsFromStats(run.stats, config.capital, pnls, account.feesPaid, periodsPerYear),
     error:
       failure === null
         ? null
@@ -303,10 +329,17 @@ export function runBacktest(
           },
     conventions: backtestConventions(config, periodsPerYear),
   };
-  // Everything is read from the logs: their memory goes to the next run's.
-  run.ctx.log.release();
-  account.release();
-  if (options.overlays === true && prepared?.overlays !== undefined)
-    result.overlays = { ...prepared.overlays };
+  // Built when read: a sweep or a walk-forward window reads the metrics and leaves these, and with tens
+  // of thousands of round trips their objects cost more than the whole bar loop.
+  lazyProperty(result, 'drawdown', () => drawdownOf(equity));
+  lazyProperty(result, 'position', () => account.fillLog.positionSeries(covered));
+  lazyProperty(result, 'signals', () => ctx.log.toSignals(bars.time));
+  lazyProperty(result, 'fills', () => account.fills);
+  lazyProperty(result, 'trades', () => {
+    const trades = account.trades;
+    if (openTrade !== null) trades.push(openTrade);
+    return trades;
+  });
+  if (overlays !== undefined) result.overlays = overlays;
   return result;
 }

@@ -25,17 +25,12 @@ export class EquityStats {
   held = 0;
 
   /**
-   * Adds points from..to-1 of an equity curve and the position held at each (a missing position counts
-   * as none), writing each point's drawdown into `drawdown` when given. One tight loop over locals: the
-   * engine calls it once per block of bars it has run, so the statistics cost no work in its bar loop.
+   * Adds points from..to-1 of an equity curve and, when given, the position held at each (a missing
+   * position counts as none; without the array the caller counts `held` itself). One tight loop over
+   * locals: the engine calls it once per block of bars it has run, so the statistics cost no work in its
+   * bar loop.
    */
-  addRange(
-    equity: Float64Array,
-    position: Float64Array,
-    drawdown: Float64Array | null,
-    from: number,
-    to: number,
-  ): void {
+  addRange(equity: Float64Array, position: Float64Array | null, from: number, to: number): void {
     let points = this.points;
     let last = this.last;
     let returns = this.returns;
@@ -64,17 +59,15 @@ export class EquityStats {
       }
       points++;
       last = e;
-      if ((position[t] as number) > 0) held++;
-      let dd = 0;
+      if (position !== null && (position[t] as number) > 0) held++;
       if (e >= peak) {
         peak = e;
         belowPeak = 0;
       } else {
-        dd = 1 - e / peak;
+        const dd = 1 - e / peak;
         if (dd > maxDrawdown) maxDrawdown = dd;
         if (++belowPeak > longestBelowPeak) longestBelowPeak = belowPeak;
       }
-      if (drawdown !== null) drawdown[t] = dd;
     }
     this.points = points;
     this.last = last;
@@ -106,4 +99,16 @@ export class EquityStats {
   downsideDeviation(): number {
     return this.returns === 0 ? NaN : Math.sqrt(this.downsideSquares / this.returns);
   }
+}
+
+/** 1 - equity / running peak at each point (0 at a new peak): the same figures `maxDrawdown` is the top of. */
+export function drawdownOf(equity: Float64Array): Float64Array {
+  const out = new Float64Array(equity.length);
+  let peak = -Infinity;
+  for (let t = 0; t < equity.length; t++) {
+    const e = equity[t] as number;
+    if (e >= peak) peak = e;
+    else out[t] = 1 - e / peak;
+  }
+  return out;
 }

@@ -33,11 +33,14 @@ function riskRatio(numerator: number, risk: number): number {
   return numerator === 0 ? 0 : numerator * Infinity;
 }
 
-/** The metrics of a curve whose statistics were gathered as it was made (the engine's loop does). */
+/**
+ * The metrics of a curve whose statistics were gathered as it was made (the engine's loop does); `pnls`
+ * holds each round trip's PnL, an open position at the end included.
+ */
 export function metricsFromStats(
   stats: EquityStats,
   capital: number,
-  trades: readonly SimTrade[],
+  pnls: Float64Array,
   feesPaid: number,
   periodsPerYear: number,
 ): BacktestMetrics {
@@ -51,16 +54,14 @@ export function metricsFromStats(
   let wins = 0;
   let grossWin = 0;
   let grossLoss = 0;
-  const pnls = new Float64Array(trades.length);
-  trades.forEach((t, k) => {
-    const p = t.pnl;
-    pnls[k] = p;
+  const count = pnls.length;
+  for (let k = 0; k < count; k++) {
+    const p = pnls[k] as number;
     if (p > 0) {
       wins++;
       grossWin += p;
     } else if (p < 0) grossLoss -= p;
-  });
-  const count = trades.length;
+  }
 
   return {
     start_equity: capital,
@@ -93,6 +94,7 @@ export function metricsFromStats(
  */
 export function backtestMetrics(input: MetricsInput): BacktestMetrics {
   const stats = new EquityStats();
-  stats.addRange(input.equity, input.position, null, 0, input.equity.length);
-  return metricsFromStats(stats, input.capital, input.trades, input.feesPaid, input.periodsPerYear);
+  stats.addRange(input.equity, input.position, 0, input.equity.length);
+  const pnls = Float64Array.from(input.trades, (t) => t.pnl);
+  return metricsFromStats(stats, input.capital, pnls, input.feesPaid, input.periodsPerYear);
 }

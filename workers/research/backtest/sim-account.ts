@@ -67,12 +67,6 @@ export class SimAccount {
     return this.tradeLog.toTrades();
   }
 
-  /** Gives the logs' memory to later runs once the fills and round trips have been read. */
-  release(): void {
-    this.fillLog.log.release();
-    this.tradeLog.log.release();
-  }
-
   /** The most recent fill. */
   lastFill(): SimFill {
     return this.fillLog.fill(this.fillLog.log.count - 1);
@@ -147,7 +141,7 @@ export class SimAccount {
     this.cashOut += spend;
     this.tradeFees += fee;
     this.feesPaid += fee;
-    this.fillLog.add(i, time, false, units, fillPrice, fee, SIGNAL);
+    this.fillLog.add(i, time, false, units, fillPrice, fee, SIGNAL, this.position);
     return true;
   }
 
@@ -190,7 +184,7 @@ export class SimAccount {
     this.cashIn += proceeds;
     this.tradeFees += fee;
     this.feesPaid += fee;
-    this.fillLog.add(i, time, true, sold, fillPrice, fee, reason);
+    this.fillLog.add(i, time, true, sold, fillPrice, fee, reason, this.position);
     if (this.position === 0) {
       this.logRoundTrip(i, time, this.cashIn, this.exitPrice, reason);
       this.entryPrice = NaN;

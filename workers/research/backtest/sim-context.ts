@@ -40,9 +40,9 @@ export class SimContext implements BarContext {
   i = 0;
   position = 0;
   cash = 0;
-  equity = 0;
   entryPrice = NaN;
-  barsInPosition = -1;
+  /** Bar of the fill that opened the position; -1 when flat or unknown. */
+  entryIndex = -1;
   /** The strategy sold on this bar: the exit rules stay out of its way. */
   soldThisBar = false;
   /** The engine is calling `onFill`: orders placed now are marked `fromFill`. */
@@ -56,6 +56,18 @@ export class SimContext implements BarContext {
     private readonly defaultSize: SizeRule,
     private readonly signals: Signal[] | null = null,
   ) {}
+
+  /**
+   * Cash plus the position at the close of bar i: computed when read, so the engine's loop does not
+   * compute it for every bar of a strategy that never asks.
+   */
+  get equity(): number {
+    return this.cash + this.position * (this.bars.close[this.i] as number);
+  }
+
+  get barsInPosition(): number {
+    return this.position > 0 && this.entryIndex >= 0 ? this.i - this.entryIndex : -1;
+  }
 
   // Arrow functions, so `ctx.buy` can be passed around; plain closures, which the optimiser inlines where
   // bound functions would cost a trampoline on every call.

@@ -22,42 +22,10 @@ export function reasonCode(reason: ExitReason): number {
  */
 
 /**
- * Arrays of logs that are done with (their run's result is built), kept for the next run's logs: a run
- * over millions of bars logs megabytes, and memory the process already has is cheaper than fresh pages
- * (each one a fault on first write) and than growing by copies. Small arrays are not kept; of the rest,
- * at most SPARE_LIMIT, the largest.
- */
-const spares: Float64Array[] = [];
-const SPARE_LIMIT = 6;
-const SPARE_MIN_LENGTH = 4096;
-
-/** A spare of at least `length` numbers (the smallest that fits), or a new array. */
-function takeArray(length: number): Float64Array {
-  let best = -1;
-  for (let k = 0; k < spares.length; k++) {
-    const n = (spares[k] as Float64Array).length;
-    if (n >= length && (best < 0 || n < (spares[best] as Float64Array).length)) best = k;
-  }
-  if (best < 0) return new Float64Array(length);
-  return spares.splice(best, 1)[0] as Float64Array;
-}
-
-function keepSpare(a: Float64Array): void {
-  if (a.length < SPARE_MIN_LENGTH) return;
-  spares.push(a);
-  if (spares.length > SPARE_LIMIT) {
-    let smallest = 0;
-    for (let k = 1; k < spares.length; k++)
-      if ((spares[k] as Float64Array).length < (spares[smallest] as Float64Array).length) smallest = k;
-    spares.splice(smallest, 1);
-  }
-}
-
-/**
  * Records of `width` numbers each, one after the other in a Float64Array that doubles when full: what a
  * run logs (signals, fills, round trips) without an object per entry. Writing a record allocates
  * nothing once the array has grown to the run's needs; the objects the result shows are built once, at
- * the end, from the numbers. `release` hands the array to the next log once the records are read.
+ * the end, from the numbers.
  */
 export class RecordLog {
   data: Float64Array;
@@ -68,7 +36,7 @@ export class RecordLog {
     readonly width: number,
     capacity = 64,
   ) {
-    this.data = takeArray(width * capacity);
+    this.data = new Float64Array(width * capacity);
   }
 
   /**
@@ -78,20 +46,12 @@ export class RecordLog {
   append(): number {
     const at = this.count * this.width;
     if (at + this.width > this.data.length) {
-      const grown = takeArray(this.data.length * 2);
+      const grown = new Float64Array(this.data.length * 2);
       grown.set(this.data.subarray(0, at));
-      keepSpare(this.data);
       this.data = grown;
     }
     this.count++;
     return at;
-  }
-
-  /** Gives the array to later logs: this log is empty afterwards, and its records are gone. */
-  release(): void {
-    keepSpare(this.data);
-    this.data = new Float64Array(0);
-    this.count = 0;
   }
 }
 
@@ -118,10 +78,6 @@ export class SignalLog {
   /** Bar of signal `k`. */
   barOf(k: number): number {
     return this.log.data[k * SIGNAL_WIDTH] as number;
-  }
-
-  release(): void {
-    this.log.release();
   }
 
   /** Keeps the first `count` signals. */
@@ -154,9 +110,9 @@ export class SignalLog {
 }
 
 /** Slots of a fill record. */
-const FILL_WIDTH = 7;
+const FILL_WIDTH = 8;
 
-/** The fills of an account: bar, time, side, units, price, fee, reason. */
+/** The fills of an account: bar, time, side, units, price, fee, reason, and the units held after it. */
 export class FillLog {
   readonly log = new RecordLog(FILL_WIDTH);
 
@@ -168,6 +124,7 @@ export class FillLog {
     price: number,
     fee: number,
     reason: number,
+    heldAfter: number,
   ): void {
     const at = this.log.append();
     const d = this.log.data;
@@ -178,6 +135,27 @@ export class FillLog {
     d[at + 4] = price;
     d[at + 5] = fee;
     d[at + 6] = reason;
+    d[at + 7] = heldAfter;
+  }
+
+  /**
+   * Units held after each of bars 0..n-1's fills: the account's own position after the bar's last fill
+   * (logged with it, so the series is the account's number, not a re-summed one).
+   */
+  positionSeries(n: number): Float64Array {
+    const d = this.log.data;
+    const out = new Float64Array(n);
+    let held = 0;
+    let from = 0;
+    for (let k = 0; k < this.log.count; k++) {
+      const bar = (d[k * FILL_WIDTH] as number) | 0;
+      if (bar >= n) break;
+      out.fill(held, from, bar);
+      held = d[k * FILL_WIDTH + 7] as number;
+      from = bar;
+    }
+    out.fill(held, from, n);
+    return out;
   }
 
   fill(k: number): SimFill {
@@ -254,6 +232,16 @@ export class TradeLog {
       bars: (d[at + 10] as number) | 0,
       exitReason: REASONS[(d[at + 11] as number) | 0]!,
     };
+  }
+
+  /** The PnL of every round trip, in order, then `more`. */
+  pnls(more: readonly number[]): Float64Array {
+    const d = this.log.data;
+    const count = this.log.count;
+    const out = new Float64Array(count + more.length);
+    for (let k = 0; k < count; k++) out[k] = d[k * TRADE_WIDTH + 7] as number;
+    out.set(more, count);
+    return out;
   }
 
   toTrades(): SimTrade[] {

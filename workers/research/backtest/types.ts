@@ -80,8 +80,16 @@ export interface PreparedStrategy {
   onBar(ctx: BarContext): void;
   /** Called after a fill of this strategy's order, before the next bar. */
   onFill?(fill: SimFill, ctx: BarContext): void;
-  /** Indicator series worth drawing with the price (name -> values aligned with the bars). */
+  /**
+   * Indicator series worth drawing with the price (name -> values aligned with the bars), made for the
+   * caller. Read only when a chart wants them, so it may be a getter that computes them then.
+   */
   overlays?: Readonly<Record<string, Float64Array>>;
+  /**
+   * Called once when the run is over (the engine's runs; a live decision does not): gives working memory
+   * back (see `scratchColumns`). Nothing of this prepared strategy is used afterwards.
+   */
+  dispose?(): void;
 }
 
 /**
@@ -206,6 +214,12 @@ export interface BacktestMetrics {
   bars: number;
 }
 
+/**
+ * What `runBacktest` returns. `time` is the bars' own time column (a view of it when the run stopped
+ * early): copy it before transferring the result. `drawdown`, `position`, `signals`, `fills` and `trades`
+ * are built on first read (they are own enumerable properties, so spreading, JSON and postMessage see
+ * them like the others).
+ */
 export interface BacktestResult {
   time: Float64Array;
   /** Cash plus position at each bar's close, after that bar's fills. */

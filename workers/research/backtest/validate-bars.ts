@@ -2,6 +2,16 @@ import { ResearchInputError } from './errors.js';
 import type { Bars } from './types.js';
 
 /**
+ * Bars found fine, with the columns and length they had then. Bars are never changed in place once made
+ * (datasets are copied in, slices are new objects), so a sweep's hundreds of runs over the same bars
+ * check them once; new columns or a new length check again.
+ */
+const checked = new WeakMap<
+  Bars,
+  { time: Float64Array; close: Float64Array; open: Float64Array | null; n: number }
+>();
+
+/**
  * Refuses bars the engine would turn into nonsense: ragged columns, times that do not increase, prices
  * that are not positive numbers (a NaN close would poison every equity value after it). One pass over
  * good bars.
@@ -17,9 +27,21 @@ export function validateBars(bars: Bars, needsOpen: boolean): void {
         `bars.${column} has ${bars[column].length} values but bars.time has ${n}: every column needs one value per bar`,
       );
   const { time, close, open } = bars;
+  const seen = checked.get(bars);
+  if (
+    seen !== undefined &&
+    seen.time === time &&
+    seen.close === close &&
+    seen.n === n &&
+    (!needsOpen || seen.open === open)
+  )
+    return;
   // One pass over the columns says whether everything is fine, the common case; only when something is
   // wrong are they read again, one check at a time, to report the first problem as the checks rank them.
-  if (allFine(time, close, needsOpen ? open : null)) return;
+  if (allFine(time, close, needsOpen ? open : null)) {
+    checked.set(bars, { time, close, open: needsOpen ? open : null, n });
+    return;
+  }
   // Neighbours compared by index, not through a variable carried across iterations: such a variable, also
   // read by the error message, makes the optimiser box every value of it (an allocation per bar).
   for (let i = 1; i < n; i++)

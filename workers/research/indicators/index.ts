@@ -9,7 +9,7 @@ export { bollinger, type BollingerOutput } from './bollinger.js';
 export { computeIndicator, findIndicator, indicatorCatalogue, indicatorParamProblems } from './catalogue.js';
 export { donchian, type DonchianOutput } from './donchian.js';
 export { macd, type MacdOutput } from './macd.js';
-export { ema, sma, wilderSmooth, wma } from './moving-averages.js';
+export { ema, sma, smaInto, wilderSmooth, wma } from './moving-averages.js';
 export { obv } from './obv.js';
 export { rollingMax, rollingMin } from './rolling-extremes.js';
 export { rollingSd } from './rolling-sd.js';

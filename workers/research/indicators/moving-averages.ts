@@ -17,36 +17,52 @@ const SMA_RESYNC = 128;
  * accumulate: the error stays within a few hundred ulps of the window sum however long the series.
  */
 export function sma(src: Float64Array, period: number): Float64Array {
+  return smaInto(src, period, new Float64Array(src.length));
+}
+
+/**
+ * `sma` written into `out` (at least as long as `src`; values past src.length are left alone), for a
+ * caller that has a column to reuse. Returns `out`.
+ */
+export function smaInto(src: Float64Array, period: number, out: Float64Array): Float64Array {
   assertPeriod('sma', 'period', period);
   const n = src.length;
-  const out = new Float64Array(n);
-  let runStart = 0;
-  for (let i = 0; i <= n; i++) {
-    // Each stretch without NaN is its own series; a NaN bar is NaN out.
-    if (i === n || (src[i] as number) !== (src[i] as number)) {
-      smaRun(src, out, runStart, i, period);
-      if (i < n) out[i] = NaN;
-      runStart = i + 1;
-    }
+  if (out.length < n) throw new RangeError(`smaInto: out holds ${out.length} values, src ${n}`);
+  // Each stretch without NaN is its own series; a NaN bar is NaN out. The run finds the next NaN itself,
+  // so the input is read once.
+  for (let from = 0; from < n;) {
+    const stop = smaRun(src, out, from, n, period);
+    if (stop < n) out[stop] = NaN;
+    from = stop + 1;
   }
   return out;
 }
 
-/** The SMA of src[from, to), which holds no NaN, into out[from, to). */
-function smaRun(src: Float64Array, out: Float64Array, from: number, to: number, period: number): void {
+/**
+ * The SMA of src[from, to) into out, up to the first NaN of src at or after `from`: returns its index
+ * (`to` when there is none). Outputs before the stop are final.
+ */
+function smaRun(src: Float64Array, out: Float64Array, from: number, to: number, period: number): number {
   const first = from + period - 1;
   const inv = 1 / period;
   let sum = 0;
-  for (let i = from; i < Math.min(first, to); i++) {
-    sum += src[i] as number;
+  const warm = Math.min(first, to);
+  for (let i = from; i < warm; i++) {
+    const x = src[i] as number;
+    if (x !== x) return i;
+    sum += x;
     out[i] = NaN;
   }
-  if (first >= to) return;
-  sum += src[first] as number;
+  if (first >= to) return to;
+  const x0 = src[first] as number;
+  if (x0 !== x0) return first;
+  sum += x0;
   out[first] = sum * inv;
   let sinceSync = 0;
   for (let i = first + 1; i < to; i++) {
-    sum += (src[i] as number) - (src[i - period] as number);
+    const x = src[i] as number;
+    if (x !== x) return i;
+    sum += x - (src[i - period] as number);
     if (++sinceSync === SMA_RESYNC) {
       sinceSync = 0;
       let exact = 0;
@@ -55,6 +71,7 @@ function smaRun(src: Float64Array, out: Float64Array, from: number, to: number, 
     }
     out[i] = sum * inv;
   }
+  return to;
 }
 
 /**

@@ -115,6 +115,8 @@ export function runTask(task: PoolTask, bars: Bars, hooks: TaskHooks = {}): Pool
     case 'backtest': {
       const { strategy, params } = resolveStrategy(task.strategy);
       const result = runBacktest(data, strategy, params, task.config, { ...hooks, overlays: true });
+      // The engine's time column is the bars' own; the result is transferred, which would empty it.
+      result.time = result.time.slice();
       return { kind: 'backtest', result };
     }
     case 'monte-carlo': {

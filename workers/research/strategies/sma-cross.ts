@@ -1,5 +1,6 @@
 import type { Params, Strategy } from '../backtest/types.js';
-import { sma } from '../indicators/index.js';
+import { scratchColumns } from '../backtest/scratch-columns.js';
+import { sma, smaInto } from '../indicators/index.js';
 import { ALL_IN, NO_EXITS } from './defaults.js';
 
 /**
@@ -9,7 +10,9 @@ import { ALL_IN, NO_EXITS } from './defaults.js';
  * As an example of the interface: `prepare` computes both averages once, vectorised over all the bars;
  * `onBar` reads only index `ctx.i` of them, so no decision can depend on a later bar; it buys (with the
  * default size, all the equity) when the averages say long and nothing is held, and exits when they say
- * flat and something is. `warmup` is the index of the first bar the slow average is defined on.
+ * flat and something is. `warmup` is the index of the first bar the slow average is defined on. The two
+ * columns are scratch (`scratchColumns`), given back in `dispose`, so a sweep's runs reuse the same
+ * memory; the chart's overlays are computed when read, for the caller to keep.
  */
 export const smaCross: Strategy = {
   id: 'sma-cross',
@@ -28,8 +31,11 @@ export const smaCross: Strategy = {
   defaultSize: ALL_IN,
   exits: NO_EXITS,
   prepare(bars, p) {
-    const fast = sma(bars.close, p.fast as number);
-    const slow = sma(bars.close, p.slow as number);
+    const fastPeriod = p.fast as number;
+    const slowPeriod = p.slow as number;
+    const n = bars.close.length;
+    const fast = smaInto(bars.close, fastPeriod, scratchColumns.take(n));
+    const slow = smaInto(bars.close, slowPeriod, scratchColumns.take(n));
     return {
       onBar(ctx) {
         const i = ctx.i;
@@ -38,7 +44,16 @@ export const smaCross: Strategy = {
           if (ctx.position === 0) ctx.buy();
         } else if (ctx.position > 0) ctx.exit();
       },
-      overlays: { [`SMA ${p.fast}`]: fast, [`SMA ${p.slow}`]: slow },
+      get overlays() {
+        return {
+          [`SMA ${fastPeriod}`]: sma(bars.close, fastPeriod),
+          [`SMA ${slowPeriod}`]: sma(bars.close, slowPeriod),
+        };
+      },
+      dispose() {
+        scratchColumns.give(fast);
+        scratchColumns.give(slow);
+      },
     };
   },
 };

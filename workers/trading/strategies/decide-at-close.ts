@@ -61,9 +61,8 @@ export function showAccount(ctx: SimContext, i: number, account: RunAccountView)
   ctx.i = i;
   ctx.position = held;
   ctx.cash = account.cash;
-  ctx.equity = account.cash + held * (ctx.bars.close[i] as number);
   ctx.entryPrice = held > 0 ? account.entryPrice : NaN;
-  ctx.barsInPosition = held > 0 && account.entryIndex >= 0 ? i - account.entryIndex : -1;
+  ctx.entryIndex = held > 0 ? account.entryIndex : -1;
 }
 
 function highestCloseSince(close: Float64Array, from: number, to: number): number {
