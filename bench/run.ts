@@ -40,7 +40,7 @@ const results = [
   // SMA, EMA, RSI, MACD and Bollinger over 1 M closes against @ixjb94/indicators and technicalindicators: goals >= 1x the fastest peer, >= 10x technicalindicators.
   await benchIndicators({ closes: quick ? 100_000 : 1_000_000, rounds: quick ? 3 : 5, seed: 7 }),
   // sma-cross 10/50 over 2 M random-walk bars, prepare included (goal over 20 M bars/s), against a hand-written loop.
-  benchBacktest({ bars: quick ? 200_000 : 2_000_000, rounds: quick ? 3 : 7, seed: 7 }),
+  benchBacktest({ bars: quick ? 200_000 : 2_000_000, rounds: quick ? 3 : 15, seed: 7 }),
   // The same sweep on 1, 2 (and every core's) worker threads, against running it in-process one backtest after another.
   await benchSweepScaling({ bars: 200_000, combos: quick ? 40 : 200, seed: 7 }),
 ];

@@ -7,7 +7,7 @@ import { metricsFromStats } from './metrics.js';
 import { inferPeriodsPerYear } from './periods-per-year.js';
 import { emptySnapshot, SimAccount } from './sim-account.js';
 import { SimContext } from './sim-context.js';
-import { reasonCode } from './sim-log.js';
+import { orBarTime, reasonCode } from './sim-log.js';
 import type {
   BacktestConfig,
   BacktestResult,
@@ -128,7 +128,9 @@ class Run {
       this.snapshotSignals = ctx.log.count;
       this.snapshotBar = bar;
     }
-    const t = bars.time[bar] as number;
+    // Fills are logged without their time, which the result's fills and trades take from the bars when
+    // built: the loop never reads the time column, so reading it here was a cache miss per fill.
+    const t = NaN;
     // Only the volume model reads it: a fill's bar is far from the loop's, so its volume is a cache miss.
     const v = this.volumeSlippage ? (bars.volume[bar] as number) : 0;
     const c = bars.close[bar] as number;
@@ -144,7 +146,9 @@ class Run {
       if (filled && onFill !== undefined) {
         this.showAccount(decisionBar);
         ctx.inFill = true;
-        onFill.call(p, account.lastFill(), ctx);
+        const fill = account.lastFill();
+        fill.time = bars.time[bar] as number;
+        onFill.call(p, fill, ctx);
         ctx.inFill = false;
       }
     }
@@ -334,10 +338,13 @@ export function runBacktest(
   lazyProperty(result, 'drawdown', () => drawdownOf(equity));
   lazyProperty(result, 'position', () => account.fillLog.positionSeries(covered));
   lazyProperty(result, 'signals', () => ctx.log.toSignals(bars.time));
-  lazyProperty(result, 'fills', () => account.fills);
+  lazyProperty(result, 'fills', () => account.fillLog.toFills(bars.time));
   lazyProperty(result, 'trades', () => {
-    const trades = account.trades;
-    if (openTrade !== null) trades.push(openTrade);
+    const trades = account.tradeLog.toTrades(bars.time);
+    if (openTrade !== null) {
+      openTrade.entryTime = orBarTime(openTrade.entryTime, openTrade.entryIndex, bars.time);
+      trades.push(openTrade);
+    }
     return trades;
   });
   if (overlays !== undefined) result.overlays = overlays;

@@ -109,6 +109,11 @@ export class SignalLog {
   }
 }
 
+/** `time`, or when it is NaN (not logged) the time of bar `i` from `timeOfBar`. */
+export function orBarTime(time: number, i: number, timeOfBar: Float64Array | null): number {
+  return time === time || timeOfBar === null ? time : (timeOfBar[i] as number);
+}
+
 /** Slots of a fill record. */
 const FILL_WIDTH = 8;
 
@@ -158,12 +163,17 @@ export class FillLog {
     return out;
   }
 
-  fill(k: number): SimFill {
+  /**
+   * Fill `k` as the result shows it. A fill logged without its time (NaN: the engine does not read the
+   * time column while it runs) takes it from `timeOfBar`, the bars' time column, when given.
+   */
+  fill(k: number, timeOfBar: Float64Array | null = null): SimFill {
     const d = this.log.data;
     const at = k * FILL_WIDTH;
+    const i = (d[at] as number) | 0;
     return {
-      i: (d[at] as number) | 0,
-      time: d[at + 1] as number,
+      i,
+      time: orBarTime(d[at + 1] as number, i, timeOfBar),
       side: SIDES[(d[at + 2] as number) | 0]!,
       units: d[at + 3] as number,
       price: d[at + 4] as number,
@@ -172,9 +182,9 @@ export class FillLog {
     };
   }
 
-  toFills(): SimFill[] {
+  toFills(timeOfBar: Float64Array | null = null): SimFill[] {
     const out: SimFill[] = [];
-    for (let k = 0; k < this.log.count; k++) out.push(this.fill(k));
+    for (let k = 0; k < this.log.count; k++) out.push(this.fill(k, timeOfBar));
     return out;
   }
 }
@@ -215,14 +225,17 @@ export class TradeLog {
     d[at + 11] = reason;
   }
 
-  trade(k: number): SimTrade {
+  /** Round trip `k`; times logged as NaN come from `timeOfBar`, as for fills. */
+  trade(k: number, timeOfBar: Float64Array | null = null): SimTrade {
     const d = this.log.data;
     const at = k * TRADE_WIDTH;
+    const entryIndex = (d[at] as number) | 0;
+    const exitIndex = (d[at + 1] as number) | 0;
     return {
-      entryIndex: (d[at] as number) | 0,
-      exitIndex: (d[at + 1] as number) | 0,
-      entryTime: d[at + 2] as number,
-      exitTime: d[at + 3] as number,
+      entryIndex,
+      exitIndex,
+      entryTime: orBarTime(d[at + 2] as number, entryIndex, timeOfBar),
+      exitTime: orBarTime(d[at + 3] as number, exitIndex, timeOfBar),
       entryPrice: d[at + 4] as number,
       exitPrice: d[at + 5] as number,
       units: d[at + 6] as number,
@@ -244,9 +257,9 @@ export class TradeLog {
     return out;
   }
 
-  toTrades(): SimTrade[] {
+  toTrades(timeOfBar: Float64Array | null = null): SimTrade[] {
     const out: SimTrade[] = [];
-    for (let k = 0; k < this.log.count; k++) out.push(this.trade(k));
+    for (let k = 0; k < this.log.count; k++) out.push(this.trade(k, timeOfBar));
     return out;
   }
 }

@@ -34,6 +34,9 @@ async function rejection(p: Promise<unknown>): Promise<EngineError> {
   throw new Error('expected a rejection');
 }
 
+/** Long enough for a loaded CI machine: the default second is not (a run's first bar went past it). */
+const SETTLE = { timeout: 10_000 };
+
 describe('starting a run', () => {
   it('warms up on history without trading it, then trades its first live bar', async () => {
     const h = await runHarness({ candles, history, t0 });
@@ -422,11 +425,11 @@ describe('tabs and pages', () => {
     await h.service.subscribe((e) => events.push(e));
     expect(events[0]).toEqual({ type: 'runs', runs: [] });
     const id = await h.start(smaCross);
-    await vi.waitFor(() => expect(events.at(-1)?.runs[0]?.status).toBe('running'));
+    await vi.waitFor(() => expect(events.at(-1)?.runs[0]?.status).toBe('running'), SETTLE);
     await h.closeBar(20, id);
-    await vi.waitFor(() => expect(events.at(-1)?.runs[0]?.orderIds).toHaveLength(1));
+    await vi.waitFor(() => expect(events.at(-1)?.runs[0]?.orderIds).toHaveLength(1), SETTLE);
     await h.service.stop(id);
-    await vi.waitFor(() => expect(events.at(-1)?.runs[0]?.status).toBe('stopped'));
+    await vi.waitFor(() => expect(events.at(-1)?.runs[0]?.status).toBe('stopped'), SETTLE);
     const statuses = new Set(events.flatMap((e) => e.runs.map((r) => r.status)));
     expect([...statuses].sort()).toEqual(['running', 'stopped', 'warming-up']);
     // Views only: the runner's bars and outbox stay in the worker.
