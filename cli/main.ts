@@ -1,9 +1,10 @@
 import type { Command } from './command.js';
 import { backtestCommand } from './commands/backtest.js';
 import { riskCommand } from './commands/risk.js';
+import { taxCommand } from './commands/tax.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, processIo, UsageError, type Io } from './io.js';
 
-const commands: Command[] = [riskCommand, backtestCommand];
+const commands: Command[] = [riskCommand, backtestCommand, taxCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
