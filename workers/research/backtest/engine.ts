@@ -305,7 +305,9 @@ export function runBacktest(
   const covered = failure === null ? n : failure.i;
   run.stats.held = run.heldBars;
   const { account, ctx } = run;
-  const time = covered === n ? bars.time : bars.time.subarray(0, covered);
+  // A run that stopped early copies the bars it covered: a view would carry the whole column's buffer
+  // into a transfer.
+  const time = covered === n ? bars.time : bars.time.slice(0, covered);
   const equity = covered === n ? run.equity : run.equity.slice(0, covered);
   const openTrade =
     covered > 0

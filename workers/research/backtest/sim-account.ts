@@ -57,12 +57,16 @@ export class SimAccount {
     this.cash = capital;
   }
 
-  /** Every fill so far, oldest first (built from the log on each call). */
+  /**
+   * Every fill so far, oldest first (built from the log on each call). The backtest engine logs its
+   * fills without times (NaN) and builds them with `fillLog.toFills(bars.time)` instead; accounts driven
+   * through `buy` and `sell` with real times (live runs) read them here.
+   */
   get fills(): SimFill[] {
     return this.fillLog.toFills();
   }
 
-  /** Every completed round trip so far (built from the log on each call). */
+  /** Every completed round trip so far (built from the log on each call; times as for `fills`). */
   get trades(): SimTrade[] {
     return this.tradeLog.toTrades();
   }

@@ -215,8 +215,8 @@ export interface BacktestMetrics {
 }
 
 /**
- * What `runBacktest` returns. `time` is the bars' own time column (a view of it when the run stopped
- * early): copy it before transferring the result. `drawdown`, `position`, `signals`, `fills` and `trades`
+ * What `runBacktest` returns. `time` is the bars' own time column when the run covered every bar (a
+ * copy when it stopped early): copy it before transferring the result. `drawdown`, `position`, `signals`, `fills` and `trades`
  * are built on first read (they are own enumerable properties, so spreading, JSON and postMessage see
  * them like the others).
  */

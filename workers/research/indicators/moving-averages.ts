@@ -22,7 +22,8 @@ export function sma(src: Float64Array, period: number): Float64Array {
 
 /**
  * `sma` written into `out` (at least as long as `src`; values past src.length are left alone), for a
- * caller that has a column to reuse. Returns `out`.
+ * caller that has a column to reuse. Returns `out`. `out` must not be `src`: the running sum reads the
+ * value leaving the window after its output is written.
  */
 export function smaInto(src: Float64Array, period: number, out: Float64Array): Float64Array {
   assertPeriod('sma', 'period', period);

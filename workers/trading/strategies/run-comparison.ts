@@ -26,7 +26,11 @@ export function tradingFrom(strategy: Strategy, first: number): Strategy {
           if (ctx.i >= first) prepared.onBar(ctx);
         },
         onFill: prepared.onFill ? (fill, ctx) => prepared.onFill!(fill, ctx) : undefined,
-        overlays: prepared.overlays,
+        // Passed through when read, not read here: a strategy may compute its overlays only on demand.
+        get overlays() {
+          return prepared.overlays;
+        },
+        dispose: prepared.dispose ? () => prepared.dispose!() : undefined,
       };
     },
   };
