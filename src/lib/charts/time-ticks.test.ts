@@ -33,10 +33,13 @@ describe('formatTimeTicks', () => {
   });
   it('shows months and years for long ranges', () => {
     expect(formatTimeTicks([utc(2024, 10, 1), utc(2025, 0, 1), utc(2025, 2, 1)], MONTH, L)).toEqual([
-      'Nov',
+      'Nov 2024',
       '2025',
       'Mar',
     ]);
+    // Six-monthly ticks that never land on January still name each year once.
+    const halfYears = [utc(2019, 4, 1), utc(2019, 10, 1), utc(2020, 4, 1), utc(2020, 10, 1)];
+    expect(formatTimeTicks(halfYears, 6 * MONTH, L)).toEqual(['May 2019', 'Nov', 'May 2020', 'Nov']);
     expect(formatTimeTicks([utc(2023, 0, 1), utc(2024, 0, 1)], YEAR, L)).toEqual(['2023', '2024']);
   });
   it('leaves filtered-out ticks blank', () => {

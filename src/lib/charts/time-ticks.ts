@@ -77,11 +77,15 @@ const pad2 = (n: number) => (n < 10 ? '0' : '') + n;
 /**
  * Labels for time-axis ticks at a given step (both in seconds), in local time:
  * - under a minute: "13:05:30"; under a day: "13:05" (local midnight shows the date, "Jun 14");
- * - days and weeks: "Jun 14"; months: "Jun"; years: "2025". January 1st shows the year instead.
+ * - days and weeks: "Jun 14"; months: "Jun"; years: "2025". January 1st shows the year instead, and a
+ *   month tick in a year the ticks before it did not reach names it ("Nov 2024", "May 2025"), so
+ *   six-monthly ticks that never land on January still say which year they are in.
  */
 export function formatTimeTicks(splits: readonly (number | null)[], incr: number, locale?: string): string[] {
   const months = monthNames(locale);
   const out: string[] = new Array<string>(splits.length);
+  // The year of the tick before, so month ticks can name a year that has no January tick.
+  let previousYear = NaN;
   for (let i = 0; i < splits.length; i++) {
     const s = splits[i];
     if (s == null || !Number.isFinite(s)) {
@@ -95,12 +99,19 @@ export function formatTimeTicks(splits: readonly (number | null)[], incr: number
     const midnight = d.getHours() === 0 && d.getMinutes() === 0 && d.getSeconds() === 0;
     let label: string;
     if (incr >= YEAR) label = String(d.getFullYear());
-    else if (incr >= MONTH) label = mon === 0 ? String(d.getFullYear()) : (months[mon] ?? '');
+    else if (incr >= MONTH)
+      label =
+        mon === 0
+          ? String(d.getFullYear())
+          : d.getFullYear() !== previousYear
+            ? `${months[mon] ?? ''} ${d.getFullYear()}`
+            : (months[mon] ?? '');
     else if (incr >= DAY) label = yearStart ? String(d.getFullYear()) : `${months[mon] ?? ''} ${day}`;
     else if (midnight) label = `${months[mon] ?? ''} ${day}`;
     else if (incr >= MINUTE) label = `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
     else label = `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
     out[i] = label;
+    previousYear = d.getFullYear();
   }
   return out;
 }
