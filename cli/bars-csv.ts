@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { CsvProblem } from '../workers/research/api.js';
 import type { Bars } from '../workers/research/backtest/types.js';
 import { MAX_PROBLEMS, parseBarsCsv } from '../workers/research/data/csv-bars.js';
@@ -6,6 +5,7 @@ import { parseBarTime } from '../workers/research/data/csv-dates.js';
 import { chooseLayout, rowTimeText } from '../workers/research/data/csv-layout.js';
 import { splitCsvRecords } from '../workers/research/data/csv-records.js';
 import { UsageError } from './io.js';
+import { readText } from './read-text.js';
 
 /** Bars from a CSV file, and each bar's date as the file wrote it (for dated output). */
 export interface DatedBars {
@@ -15,17 +15,6 @@ export interface DatedBars {
 
 /** Problems shown before "and N more": enough to see the pattern. */
 const SHOWN_PROBLEMS = 5;
-
-async function readText(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`no such file: ${file}`);
-    if (code === 'EISDIR') throw new UsageError(`${file} is a directory, not a CSV file`);
-    throw new UsageError(`cannot read ${file}: ${code ?? (e as Error).message}`);
-  }
-}
 
 /** The importer's last entry when its list overflowed: "N more problems not listed: ...". */
 const NOT_LISTED = /^(\d+) more problems? not listed/;
@@ -79,7 +68,7 @@ export async function readBarsCsv(
   file: string,
   options: { column: string | null; fixOrder: boolean },
 ): Promise<DatedBars> {
-  const text = await readText(file);
+  const text = await readText(file, 'a CSV file');
   const parsed = parseBarsCsv(text, { column: options.column, fixOrder: options.fixOrder });
   if (!parsed.ok) {
     const { listed, total } = countProblems(parsed.problems);

@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { riskMetrics, simpleReturns } from '../../workers/research/stats/index.js';
 import {
@@ -12,29 +9,9 @@ import {
   referencePrices,
   relClose,
 } from '../../workers/research/stats/test-support/reference.js';
-import { main } from '../main.js';
+import { lyra, lyraInProcess } from '../test-support.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const csv = 'test/fixtures/reference/eustockmarkets.csv';
-
-/** Runs the real bin, as `npx lyra` does, from the repo root. */
-async function lyra(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('node', ['bin/lyra.mjs', ...args], { cwd: root });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
-
-/** Runs `lyra` in this process, capturing what it writes. */
-async function lyraInProcess(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { out: (t) => (stdout += t), err: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 type Report = {
   conventions: Record<string, unknown>;

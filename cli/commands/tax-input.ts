@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { describeProblem, TaxInputError } from '../../workers/tax/errors.js';
 import { parseTradesCsv, type TradesCsvProblem } from '../../workers/tax/trades-csv.js';
 import { normalizeTrades } from '../../workers/tax/trades.js';
 import type { Trade } from '../../workers/tax/types.js';
 import { UsageError } from '../io.js';
+import { readText } from '../read-text.js';
 
 /** Problems shown before "and N more": enough to see the pattern. */
 const SHOWN_PROBLEMS = 5;
@@ -14,17 +14,6 @@ export interface TradesFile {
   whereIs(index: number): string;
   /** Things worth saying that are not errors (CSV columns that were not read). */
   notes: string[];
-}
-
-async function readText(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`no such file: ${file}`);
-    if (code === 'EISDIR') throw new UsageError(`${file} is a directory, not a trades file`);
-    throw new UsageError(`cannot read ${file}: ${code ?? (e as Error).message}`);
-  }
 }
 
 function listed<T>(problems: readonly T[], show: (p: T) => string): string {
@@ -94,7 +83,7 @@ function csvTrades(file: string, text: string, timeZone: string): TradesFile {
  * for CSV.
  */
 export async function readTradesFile(file: string, timeZone: string): Promise<TradesFile> {
-  const text = await readText(file);
+  const text = await readText(file, 'a trades file');
   const body = text.replace(/^\uFEFF/, '').trimStart();
   if (body === '') throw new UsageError(`${file} is empty: give trades as JSON or as a CSV with a header`);
   return body.startsWith('{') || body.startsWith('[')
