@@ -67,8 +67,8 @@ function methodName(raw: string, item: string): Method {
  * tax year and account: `FIFO,2022-23=HIFO,2023-24:broker2=LIFO`. An exception for an account beats one
  * for its year, which beats the default.
  */
-export function methodFlag(raw: string | undefined, yearStartText: string): MethodChoice {
-  if (raw === undefined) return 'FIFO';
+export function methodFlag(raw: string | undefined, yearStartText: string): MethodFlag {
+  if (raw === undefined) return { choice: 'FIFO', unused: () => [] };
   const start = parseYearStart(yearStartText);
   if (start === null) throw new Error(`methodFlag: bad year start ${yearStartText}`);
   const items = raw
@@ -77,8 +77,10 @@ export function methodFlag(raw: string | undefined, yearStartText: string): Meth
     .filter((s) => s !== '');
   if (items.length === 0) throw new UsageError(`--method is empty: use one of ${METHODS.join(', ')}`);
   let fallback: Method | null = null;
-  const byYear = new Map<string, Method>();
-  const byYearAccount = new Map<string, Method>();
+  // Each exception with the text it was given as, so one that matches no sale can be named.
+  const byYear = new Map<string, { method: Method; item: string }>();
+  const byYearAccount = new Map<string, { method: Method; item: string }>();
+  const used = new Set<string>();
   for (const item of items) {
     const eq = item.lastIndexOf('=');
     if (eq === -1) {
@@ -99,11 +101,25 @@ export function methodFlag(raw: string | undefined, yearStartText: string): Meth
         `--method: "${year}" in "${item}" is not a tax year starting ${yearStartText}: write it like ${yearLabelExample(start)}`,
       );
     if (account === '') throw new UsageError(`--method: "${item}" has no account after the colon`);
-    if (account === null) byYear.set(year, method);
-    else byYearAccount.set(JSON.stringify([year, account]), method);
+    if (account === null) byYear.set(year, { method, item });
+    else byYearAccount.set(JSON.stringify([year, account]), { method, item });
   }
   const base = fallback ?? 'FIFO';
-  if (byYear.size === 0 && byYearAccount.size === 0) return base;
-  return (taxYear, account) =>
-    byYearAccount.get(JSON.stringify([taxYear, account])) ?? byYear.get(taxYear) ?? base;
+  if (byYear.size === 0 && byYearAccount.size === 0) return { choice: base, unused: () => [] };
+  return {
+    choice: (taxYear, account) => {
+      const hit = byYearAccount.get(JSON.stringify([taxYear, account])) ?? byYear.get(taxYear);
+      if (hit === undefined) return base;
+      used.add(hit.item);
+      return hit.method;
+    },
+    unused: () =>
+      [...byYearAccount.values(), ...byYear.values()].map((e) => e.item).filter((item) => !used.has(item)),
+  };
+}
+
+/** The method choice for the report, and the exceptions no sale used (typos in a year or an account). */
+export interface MethodFlag {
+  choice: MethodChoice;
+  unused(): string[];
 }

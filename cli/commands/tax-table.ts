@@ -85,7 +85,7 @@ export function renderTaxTable(r: TaxReport): string {
   }
   if (r.years.length > 1)
     parts.push(
-      `All ${r.years.length} tax years netted as one set (no losses carried between years):\n${summaryLines(r.summary, au)}`,
+      `All ${r.years.length} tax years pooled as one set (a check figure, not a tax figure: it sets one year's losses against other years' gains; each year above is netted on its own):\n${summaryLines(r.summary, au)}`,
     );
   if (r.remaining_lots.length > 0) {
     const rows = r.remaining_lots.map((l) => {

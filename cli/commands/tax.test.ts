@@ -126,6 +126,26 @@ describe('lyra tax (in process)', () => {
     expect(bad.stderr).toContain('write it like 2021-22');
   });
 
+  it('says which --method exceptions apply to no sale (a typo in a year or an account)', async () => {
+    const run = await lyraInProcess(
+      'tax',
+      '--trades',
+      referencePath,
+      '--method',
+      'FIFO,2022-23=LIFO,2024-25=HIFO,2023-24:brokr2=LIFO',
+      '--json',
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('--method 2024-25=HIFO applies to no sale in the file');
+    expect(run.stderr).toContain('--method 2023-24:brokr2=LIFO applies to no sale in the file');
+    expect(run.stderr).not.toContain('2022-23=LIFO applies');
+  });
+
+  it('calls the pooled total of several years a check figure, not a tax figure', async () => {
+    const run = await lyraInProcess('tax', '--trades', referencePath);
+    expect(run.stdout).toContain('All 3 tax years pooled as one set (a check figure, not a tax figure');
+  });
+
   it('uses calendar years and UTC without a jurisdiction, or the --time-zone given', async () => {
     const path = file(
       'times.json',
@@ -157,6 +177,13 @@ describe('lyra tax refuses bad input with exit 2', () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain(`${path}: line 3, column qty: "1O" is not a number`);
+  });
+
+  it('refuses a date-time with no such time of day', async () => {
+    const path = file('bad-time.csv', 'date,side,qty,price,fee\n2022-06-30T99:99,BUY,10,100,1\n');
+    const run = await lyraInProcess('tax', '--trades', path);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('has no such time of day');
   });
 
   it('names the allowed values of --method and --jurisdiction', async () => {

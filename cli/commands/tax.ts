@@ -78,7 +78,8 @@ export const taxCommand: Command = {
     if (v.trades === undefined) throw new UsageError('--trades FILE is required. See: lyra tax --help');
     const jurisdiction = jurisdictionFlag(v.jurisdiction);
     const yearStart = yearStartFlag(v['year-start'], jurisdiction);
-    const method = methodFlag(v.method, yearStart);
+    const methodChoice = methodFlag(v.method, yearStart);
+    const method = methodChoice.choice;
     const timeZone = v['time-zone']?.trim() ?? defaultTimeZone(jurisdiction);
     const options = { jurisdiction, method, timeZone, yearStart, year: v.year?.trim() ?? null };
 
@@ -94,6 +95,10 @@ export const taxCommand: Command = {
       () => taxReport(file.trades, options),
       (index) => `${source}: ${file.whereIs(index)}`,
     );
+    for (const item of methodChoice.unused())
+      io.err(
+        `lyra tax: note: --method ${item} applies to no sale in the file: check the tax year and the account\n`,
+      );
     io.out(v.json ? `${exactJson(report)}\n` : renderTaxTable(report));
     return EXIT_OK;
   },

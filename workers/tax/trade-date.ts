@@ -37,6 +37,9 @@ function fromText(text: string, timeZone: string): DateResult {
   if (m) {
     const [, day, time, zone] = m as unknown as [string, string, string, string | undefined];
     if (parseIsoDate(day) === null) return { ok: false, message: `"${text}" is not a real date: ${HOW}` };
+    const [hours, minutes, seconds] = time.split(':').map((part) => Number.parseFloat(part));
+    if (!((hours as number) <= 23 && (minutes as number) <= 59 && (seconds ?? 0) < 60))
+      return { ok: false, message: `"${text}" has no such time of day (00:00 to 23:59:59): ${HOW}` };
     if (zone === undefined) return { ok: true, date: day };
     const offset = zone.toUpperCase() === 'Z' ? 'Z' : zone.replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2');
     const ms = Date.parse(`${day}T${time}${offset}`);
