@@ -204,6 +204,22 @@ describe('bad input names the line and the column, with a fix, and returns no tr
     });
   });
 
+  it('names the line and column of a time outside 1973 to 9999 or with an impossible zone offset', () => {
+    const result = parseTradesCsv(
+      generic(
+        '1704067200000000,BTC/USDT,buy,1,100,0,USDT',
+        '2024-01-01T00:00:00+99:99,BTC/USDT,buy,1,100,0,USDT',
+        '1969-07-20 20:17:00,BTC/USDT,buy,1,100,0,USDT',
+      ),
+      acct,
+    );
+    expect(problems(result)).toEqual([
+      { line: 2, column: 'date', message: expect.stringContaining('if it is epoch microseconds') },
+      { line: 3, column: 'date', message: expect.stringContaining('zone offset +99:99') },
+      { line: 4, column: 'date', message: expect.stringContaining('is before 1973') },
+    ]);
+  });
+
   it('refuses an import without an account', () => {
     expect(problems(parseTradesCsv(generic(GOOD), { accountId: ' ' }))[0]?.message).toContain(
       'choose the account',
@@ -240,6 +256,79 @@ describe('bad rows in exchange exports', () => {
     expect(text[1]).toContain("is in ETH, but the pair's base asset is BTC");
     expect(text[2]).toContain('the fee has no asset');
     expect(text[3]).toContain('1000 is not price × amount (100 × 1 = 100)');
+  });
+
+  it('Binance: refuses decimal commas in a semicolon file instead of reading 0,123 as 123', () => {
+    // A European spreadsheet re-saved the export: price and total are both 1000x off, so they agree.
+    const result = parseTradesCsv(
+      [
+        'Date(UTC);Pair;Side;Price;Executed;Amount;Fee',
+        '2024-01-01 00:00:00;ETHBTC;BUY;0,123;2ETH;0,246BTC;0,002ETH',
+        '2024-01-01 00:00:00;ETHBTC;BUY;1,234.5;2ETH;2469BTC;0ETH',
+        '2024-01-01 00:00:00;ETHBTC;BUY;0.123;2ETH;0.246BTC;0.002ETH',
+      ].join('\n'),
+      acct,
+    );
+    expect(where(result)).toEqual([
+      [2, 'Price'],
+      [2, 'Amount'],
+      [2, 'Fee'],
+      [3, 'Price'],
+    ]);
+    for (const p of problems(result)) {
+      expect(p.message).toContain('decimal commas are not supported');
+      expect(p.message).toContain('re-export');
+    }
+    expect(problems(result)[0]?.message).toMatch(/^"0,123" /);
+  });
+
+  it('Binance Market layout: refuses decimal commas in a semicolon file', () => {
+    const result = parseTradesCsv(
+      [
+        'Date(UTC);Market;Type;Price;Amount;Total;Fee;Fee Coin',
+        '2021-01-01 00:00:00;BNBUSDT;BUY;40,5;1;40,5;0,001;BNB',
+      ].join('\n'),
+      acct,
+    );
+    expect(where(result)).toEqual([
+      [2, 'Price'],
+      [2, 'Total'],
+      [2, 'Fee'],
+    ]);
+    expect(problems(result)[0]?.message).toContain('decimal commas are not supported');
+  });
+
+  it('Binance: reads commas only as groups of three digits after a first group of 1-3 digits', () => {
+    const row = (price: string, total: string) =>
+      `2024-01-01 00:00:00,BTCUSDT,BUY,"${price}",1BTC,"${total}USDT",0`;
+    const ok = parseTradesCsv(
+      [BINANCE, row('1,234.5', '1,234.5'), row('12,345,678', '12,345,678'), row('999', '999.0')].join('\n'),
+      acct,
+    );
+    expect(ok.ok && ok.trades.map((t) => t.price)).toEqual(['1234.5', '12345678', '999']);
+    const bad = ['0,123', '01,234', '1,23', '1,2345', '1234,567', '1,234,56', ',123', '1,,234', '1,234,'];
+    const result = parseTradesCsv([BINANCE, ...bad.map((p) => row(p, '100'))].join('\n'), acct);
+    expect(where(result)).toEqual(bad.map((_, k) => [k + 2, 'Price']));
+    expect(problems(result)[0]?.message).toContain(
+      '"0,123" is not a number: a comma may only separate groups of three digits',
+    );
+  });
+
+  it('generic and Kraken semicolon files: a comma in a number is named as a decimal comma', () => {
+    const generic = parseTradesCsv(
+      'date;symbol;side;amount;price;fee;fee_asset\n2024-01-01T00:00:00Z;BTC/USDT;buy;0,5;100;0;USDT\n',
+      acct,
+    );
+    expect(problems(generic)).toEqual([
+      { line: 2, column: 'amount', message: expect.stringContaining('decimal commas are not supported') },
+    ]);
+    const kraken = parseTradesCsv(
+      'txid;ordertxid;pair;time;type;ordertype;price;cost;fee;vol;margin;misc;ledgers\n' +
+        'T1;O1;XXBTZUSD;2023-01-01 00:00:00.0000;buy;limit;100;1,5;0;0.015;0;;L1\n',
+      acct,
+    );
+    expect(where(kraken)).toEqual([[2, 'cost']]);
+    expect(problems(kraken)[0]?.message).toContain('decimal commas are not supported');
   });
 
   it('Binance Market layout: an empty Fee Coin with a fee, a market it cannot split', () => {
@@ -279,6 +368,41 @@ describe('bad rows in exchange exports', () => {
       [7, 'margin'],
     ]);
     expect(problems(result)[3]?.message).toContain('id T1 is already the id of the trade on line 2');
+  });
+
+  it('Kraken: epoch milliseconds in the time column are refused, not read as the year 55,000', () => {
+    const head = 'txid,ordertxid,pair,time,type,ordertype,price,cost,fee,vol,margin,misc,ledgers';
+    const result = parseTradesCsv(
+      `${head}\nT1,O1,XXBTZUSD,1672628645123,buy,limit,100,1,0,0.01,0,,L1\n`,
+      acct,
+    );
+    expect(problems(result)).toEqual([
+      {
+        line: 2,
+        column: 'time',
+        message: expect.stringContaining('if it is epoch milliseconds, divide by 1000'),
+      },
+    ]);
+  });
+
+  it('Kraken: a cost that differs from price × vol by more than the export rounds', () => {
+    const head = 'txid,ordertxid,pair,time,type,ordertype,price,cost,fee,vol,margin,misc,ledgers';
+    const row = (price: string, cost: string, vol: string) =>
+      `T${price}${cost},O1,XXBTZUSD,2023-01-01 00:00:00.0000,buy,limit,${price},${cost},0,${vol},0,,L1`;
+    // 0.9 off on 100: within the old 1 % tolerance, but the export rounds the price to cents.
+    const result = parseTradesCsv(
+      [head, row('100.00', '100.90', '1'), row('1.0', '0.96', '0.9')].join('\n'),
+      acct,
+    );
+    expect(problems(result)).toEqual([
+      {
+        line: 2,
+        column: 'cost',
+        message: expect.stringContaining('100.9 is not price × amount (100 × 1 = 100)'),
+      },
+      { line: 3, column: 'cost', message: expect.stringContaining('0.96 is not price × amount') },
+    ]);
+    expect(problems(result)[0]?.message).toContain('allowing 0.01 for rounding');
   });
 
   it('Kraken: a file of margin trades only has nothing to import', () => {

@@ -37,6 +37,7 @@ export const LAYOUTS: readonly Layout[] = [
       req('fee_asset'),
       opt('id'),
       opt('account'),
+      opt('quote'),
     ],
   },
   {

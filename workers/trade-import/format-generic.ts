@@ -4,8 +4,9 @@ import { IMPORT_ID_PREFIX } from './import-ids.js';
 /**
  * Fills as a generic trades CSV (the layout parse-trades.ts reads first): the template a user fills in,
  * and a way to hand trades to another tool. Reading the text back gives the same fills: times are ISO
- * in UTC with milliseconds, decimals as stored, each row's account written out, and a fill imported with
- * an id of the file's own keeps that id in the id column.
+ * in UTC with milliseconds, decimals as stored, each row's account written out, a fill imported with
+ * an id of the file's own keeps that id in the id column, and the quote column keeps the total an export
+ * stated (which the rounded price alone would not give back).
  */
 
 export const GENERIC_HEADER = [
@@ -18,6 +19,7 @@ export const GENERIC_HEADER = [
   'fee_asset',
   'id',
   'account',
+  'quote',
 ];
 
 /** The id a generic file gave a fill (`import:<account>:id:<id>`), or '' for any other fill. */
@@ -45,6 +47,7 @@ export function formatGenericCsv(fills: readonly FillRecord[]): string {
         f.feeAsset,
         fileIdOf(f),
         f.accountId,
+        f.quote,
       ]
         .map(cell)
         .join(','),

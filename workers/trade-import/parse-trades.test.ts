@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../money/decimal.js';
 import type { FillRecord } from '../trading/types.js';
+import { formatGenericCsv } from './format-generic.js';
 import { parseTradesCsv, type ParseTradesResult } from './parse-trades.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
@@ -194,5 +195,80 @@ describe('parseTradesCsv: Kraken', () => {
       'T1,O1,XBTUSDT,currency,2024-05-01 00:00:00.0000,buy,limit,60000,600,1.56,0.01,0,,L1,600',
     ].join('\n');
     expect(parsed(parseTradesCsv(csv, { accountId: 'k' })).trades.map((t) => t.symbol)).toEqual(['BTC/USDT']);
+  });
+});
+
+describe('parseTradesCsv: the stated total is the quote', () => {
+  const KRAKEN = 'txid,ordertxid,pair,time,type,ordertype,price,cost,fee,vol,margin,misc,ledgers';
+  const kraken = (price: string, cost: string, vol: string) =>
+    `${KRAKEN}\nT1,O1,XXBTZUSD,2023-01-01 00:00:00.0000,buy,limit,${price},${cost},0,${vol},0,,L1\n`;
+
+  it("keeps Kraken's cost, not the rounded price × vol", () => {
+    // 0.1234 × 1000 = 123.4; the price is rounded to 4 decimals, so 123.4321 was what was paid.
+    const { trades } = parsed(parseTradesCsv(kraken('0.1234', '123.4321', '1000'), { accountId: 'k' }));
+    expect(trades.map((t) => [t.price, t.amount, t.quote])).toEqual([['0.1234', '1000', '123.4321']]);
+  });
+
+  it('allows exactly the rounding of the price and the total, no more', () => {
+    // |1.0 × 0.9 - 0.95| = 0.05 = 0.9 × 0.05 (half a unit of the price) + 0.005 (half a unit of the cost).
+    const { trades } = parsed(parseTradesCsv(kraken('1.0', '0.95', '0.9'), { accountId: 'k' }));
+    expect(trades[0]?.quote).toBe('0.95');
+    expect(parseTradesCsv(kraken('1.0', '0.96', '0.9'), { accountId: 'k' }).ok).toBe(false);
+    expect(parseTradesCsv(kraken('1.0', '0.85', '0.9'), { accountId: 'k' }).ok).toBe(true);
+    expect(parseTradesCsv(kraken('1.0', '0.849', '0.9'), { accountId: 'k' }).ok).toBe(false);
+    // Trailing zeros are precision the export wrote: 1.00 allows less than 1.0.
+    expect(parseTradesCsv(kraken('1.00', '0.95', '0.9'), { accountId: 'k' }).ok).toBe(false);
+    // A price in exponent form: 1.0e-1 has two decimals.
+    expect(parseTradesCsv(kraken('1.0e-1', '0.0945', '0.9'), { accountId: 'k' }).ok).toBe(true);
+    expect(parseTradesCsv(kraken('1.0e-1', '0.0946', '0.9'), { accountId: 'k' }).ok).toBe(false);
+  });
+
+  it("keeps Binance's Amount and Total", () => {
+    const pairCsv =
+      'Date(UTC),Pair,Side,Price,Executed,Amount,Fee\n' +
+      '2024-01-01 00:00:00,ETHBTC,SELL,0.05512,0.2500ETH,0.01378001BTC,0\n';
+    expect(parsed(parseTradesCsv(pairCsv, { accountId: 'b' })).trades[0]?.quote).toBe('0.01378001');
+    const marketCsv =
+      'Date(UTC),Market,Type,Price,Amount,Total,Fee,Fee Coin\n' +
+      '2021-01-01 00:00:00,BNBUSDT,BUY,41.23,0.37,"15,255.1"' +
+      ',0,\n';
+    expect(parseTradesCsv(marketCsv, { accountId: 'b' }).ok).toBe(false);
+    const market = marketCsv.replace('0.37,"15,255.1"', '370,"15,255.104"');
+    expect(parsed(parseTradesCsv(market, { accountId: 'b' })).trades[0]?.quote).toBe('15255.104');
+  });
+
+  it('carries the stated total through a generic file written from the fills', () => {
+    const fromKraken = parsed(
+      parseTradesCsv(kraken('0.1234', '123.4321', '1000'), { accountId: 'k' }),
+    ).trades;
+    const csv = formatGenericCsv(fromKraken);
+    expect(csv.split('\n')[0]).toBe('date,symbol,side,amount,price,fee,fee_asset,id,account,quote');
+    expect(parsed(parseTradesCsv(csv, { accountId: 'k' })).trades.map((t) => t.quote)).toEqual(['123.4321']);
+  });
+
+  it('checks a generic quote column against price × amount, and reads price × amount when it is empty', () => {
+    const csv = (quote: string) =>
+      `date,symbol,side,amount,price,fee,fee_asset,quote\n2024-01-01T00:00:00Z,BTC/USDT,buy,3,0.33,0,USDT,${quote}\n`;
+    expect(parsed(parseTradesCsv(csv('0.995'), { accountId: 'a' })).trades[0]?.quote).toBe('0.995');
+    expect(parsed(parseTradesCsv(csv(''), { accountId: 'a' })).trades[0]?.quote).toBe('0.99');
+    const result = parseTradesCsv(csv('1.02'), { accountId: 'a' });
+    expect(!result.ok && result.problems).toEqual([
+      { line: 2, column: 'quote', message: expect.stringContaining('1.02 is not price × amount') },
+    ]);
+  });
+});
+
+describe('parseTradesCsv: the account', () => {
+  it('is trimmed once, so "a " and "a" import the same fills with the same ids', () => {
+    const text = readFileSync(new URL('./fixtures/generic.csv', import.meta.url), 'utf8');
+    const plain = parsed(parseTradesCsv(text, { accountId: 'acct-1' }));
+    const padded = parsed(parseTradesCsv(text, { accountId: ' acct-1 \t' }));
+    expect(padded.trades).toEqual(plain.trades);
+    expect(padded.trades[0]?.id).toMatch(/^import:acct-1:row:/);
+    expect(padded.preview.accounts).toEqual(['acct-1', 'main, spot']);
+    const kraken = readFileSync(new URL('./fixtures/kraken.csv', import.meta.url), 'utf8');
+    expect(parsed(parseTradesCsv(kraken, { accountId: 'k ' })).trades).toEqual(
+      parsed(parseTradesCsv(kraken, { accountId: 'k' })).trades,
+    );
   });
 });

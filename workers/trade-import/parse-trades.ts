@@ -1,4 +1,4 @@
-import { splitCsvRecords, type CsvRecord } from '../research/data/csv-records.js';
+import { detectDelimiter, splitCsvRecords, type CsvRecord } from '../research/data/csv-records.js';
 import type { FillRecord } from '../trading/types.js';
 import { detectLayout, describeLayouts, type DetectedLayout } from './detect-layout.js';
 import { contentKey, importIds, sourceOrderId } from './import-ids.js';
@@ -10,7 +10,10 @@ import type { Row, RowReader } from './row.js';
 import type { ImportProblem, LayoutId, ReadTrade, SkippedRow } from './types.js';
 
 export interface ParseTradesOptions {
-  /** The account the trades are imported into (a generic file's account column overrides it per row). */
+  /**
+   * The account the trades are imported into (a generic file's account column overrides it per row),
+   * trimmed: "a " and "a" are one account, with the same ids.
+   */
   accountId: string;
   /** The layout to read the file as; detected from the header when absent. */
   layout?: LayoutId;
@@ -134,7 +137,7 @@ function toFills(
       side: t.side,
       price: c.price,
       amount: c.amount,
-      quote: t.price.mul(t.amount).toString(),
+      quote: (t.quote ?? t.price.mul(t.amount)).toString(),
       fee: c.fee,
       feeAsset: t.feeAsset,
       liquidity: 'taker' as const,
@@ -144,13 +147,25 @@ function toFills(
   return { fills, repeatedRows };
 }
 
+/** The field separator splitCsvRecords reads the file with, found the same way from its first line. */
+function delimiterOf(text: string): string {
+  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const firstBreak = src.search(/\r\n|\n|\r/);
+  return detectDelimiter(firstBreak === -1 ? src : src.slice(0, firstBreak));
+}
+
 /**
  * Trades from a trade-history CSV: a generic file, Binance's or Kraken's export (see detect-layout.ts),
  * as fills of `accountId`. Every problem is listed (up to MAX_PROBLEMS) with its 1-based line (the header
  * is line 1), its column as the header names it and how to fix it, and then no trade is returned: an
  * import writes all of a file or nothing. Each trade gets a deterministic id (import-ids.ts), so a file
- * imported again adds nothing twice. Decimals are exact, as normalised decimal strings; quote is
- * price × amount exactly; times are epoch ms UTC.
+ * imported again adds nothing twice. Decimals are exact, as normalised decimal strings; times are epoch
+ * ms UTC. quote is the total the file states (Kraken's cost, Binance's Amount or Total, a generic quote
+ * column), which is what was paid or received, checked against price × amount to the rounding of the
+ * export; without one it is price × amount exactly.
+ *
+ * A file separated by semicolons was saved by a spreadsheet set to decimal commas, so a comma in a
+ * number there is refused, never read as a thousands separator.
  */
 export function parseTradesCsv(text: string, options: ParseTradesOptions): ParseTradesResult {
   const fail = (problems: ImportProblem[], layout: LayoutId | null = null): ParseTradesResult => ({
@@ -158,7 +173,8 @@ export function parseTradesCsv(text: string, options: ParseTradesOptions): Parse
     layout,
     problems: listed(problems),
   });
-  if (options.accountId.trim() === '')
+  const accountId = options.accountId.trim();
+  if (accountId === '')
     return fail([
       { line: null, column: null, message: 'no account chosen: choose the account to import into' },
     ]);
@@ -182,6 +198,7 @@ export function parseTradesCsv(text: string, options: ParseTradesOptions): Parse
   const read: { trade: ReadTrade; line: number; accountId: string }[] = [];
   const skipped: SkippedRow[] = [];
   const reader = READERS[layout];
+  const context = { utcOffsetMinutes: detected.utcOffsetMinutes, delimiter: delimiterOf(text) };
   const width = head.fields.length;
   for (const record of records.slice(1)) {
     if (record.fields.length !== width) {
@@ -194,14 +211,14 @@ export function parseTradesCsv(text: string, options: ParseTradesOptions): Parse
     }
     const before = problems.length;
     const row = rowOf(record, detected, problems);
-    const result = reader(row, { utcOffsetMinutes: detected.utcOffsetMinutes });
+    const result = reader(row, context);
     if (result === null || problems.length > before) continue;
     if ('skip' in result) skipped.push({ line: record.line, reason: result.skip });
     else
       read.push({
         trade: result.trade,
         line: record.line,
-        accountId: result.trade.account ?? options.accountId,
+        accountId: result.trade.account ?? accountId,
       });
   }
   problems.push(...repeatedIds(read, detected.names[layout === 'kraken' ? 'txid' : 'id'] ?? null));

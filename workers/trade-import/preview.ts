@@ -49,6 +49,9 @@ function offsetText(minutes: number): string {
   return `UTC${sign}${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 }
 
+const COMMAS =
+  'Commas between groups of three digits (29,500.00) are thousands separators, except in a file separated by semicolons, where decimal commas are refused.';
+
 /** The reading rules that applied to a file of this layout. */
 export function conventionsOf(layout: LayoutId, utcOffsetMinutes: number, rowAccounts = false): string[] {
   const zone =
@@ -63,7 +66,7 @@ export function conventionsOf(layout: LayoutId, utcOffsetMinutes: number, rowAcc
     case 'generic':
       return [
         'Times without a time zone are read as UTC; a bare number is epoch milliseconds.',
-        'An empty fee is 0; an empty fee_asset is the quote asset.',
+        'An empty fee is 0; an empty fee_asset is the quote asset; without a quote, the quote is price × amount.',
         'Trades with an id keep it: the same id is the same trade on every import.',
         ...(rowAccounts ? ['Rows that name an account go into that account.'] : []),
         ...common,
@@ -71,22 +74,22 @@ export function conventionsOf(layout: LayoutId, utcOffsetMinutes: number, rowAcc
     case 'binance':
       return [
         zone,
-        'Executed is the amount in the base asset, Amount the amount in the quote asset; the fee is in the asset written after it.',
-        'Commas between groups of three digits (29,500.00) are thousands separators.',
+        'Executed is the amount in the base asset, Amount the amount paid or received in the quote asset; the fee is in the asset written after it.',
+        COMMAS,
         ...common,
       ];
     case 'binance-market':
       return [
         zone,
-        'Amount is in the base asset, Total in the quote asset, the fee in Fee Coin (the quote asset when empty and the fee is 0).',
-        'Commas between groups of three digits (29,500.00) are thousands separators.',
+        'Amount is in the base asset, Total (paid or received) in the quote asset, the fee in Fee Coin (the quote asset when empty and the fee is 0).',
+        COMMAS,
         ...common,
       ];
     case 'kraken':
       return [
         'Times are read as UTC, the zone Kraken exports in.',
         "Kraken's asset codes are shown as the common ones (XXBT and XBT as BTC, XDG as DOGE, ZUSD as USD, ZEUR as EUR).",
-        'vol is the amount in the base asset; the fee is in the quote asset.',
+        'vol is the amount in the base asset and cost the total paid or received; the fee is in the quote asset.',
         "Each trade's txid is its id, so it is recognised in any later export.",
         'Margin trades are left out: only spot trades are imported.',
         ...common,

@@ -219,3 +219,30 @@ describe('generic layout round trip (properties)', () => {
     );
   });
 });
+
+describe('stated totals (properties)', () => {
+  /** A Market/Total row whose price is the total / amount rounded to `decimals`, as an export rounds it. */
+  const rounded = fc
+    .record({ amount: decimal(1), total: decimal(1), decimals: fc.integer({ min: 0, max: 8 }) })
+    .map(({ amount, total, decimals }) => ({
+      amount,
+      total,
+      price: Decimal.from(total).div(amount, decimals, 'half-even').toFixed(decimals),
+    }))
+    .filter(({ price }) => Decimal.from(price).isPositive());
+
+  it('keeps the total of every row whose price is rounded, and carries it through a generic file', () => {
+    fc.assert(
+      fc.property(fc.array(rounded, { minLength: 1, maxLength: 10 }), (rows) => {
+        const csv = [
+          'Date(UTC),Market,Type,Price,Amount,Total,Fee,Fee Coin',
+          ...rows.map((r) => `2024-01-01 00:00:00,BTCUSDT,BUY,${r.price},${r.amount},${r.total},0,`),
+        ].join('\n');
+        const fills = trades(csv);
+        expect(fills.map((t) => t.quote)).toEqual(rows.map((r) => Decimal.from(r.total).toString()));
+        expect(trades(formatGenericCsv(fills))).toEqual(fills);
+      }),
+      RUNS,
+    );
+  });
+});

@@ -1,6 +1,14 @@
 import { Decimal } from '../money/decimal.js';
 import { assetCode, splitBinancePair, symbolOf, type Pair } from './assets.js';
-import { readDecimal, readSide, readWithAsset, type WithAsset } from './cells.js';
+import {
+  readDecimal,
+  readSide,
+  readWithAsset,
+  readWritten,
+  type DecimalRules,
+  type WithAsset,
+  type Written,
+} from './cells.js';
 import { checkTotal, take, type Row, type RowReader } from './row.js';
 import { parseTradeTime } from './trade-time.js';
 
@@ -12,10 +20,18 @@ import { parseTradeTime } from './trade-time.js';
  *   amount, the fee's asset in Fee Coin.
  * Pairs are written run together (BTCUSDT) and split at a known quote asset. Times are in the zone the
  * date column names (UTC unless the export chose another, `Date(UTC+8)`). Binance groups thousands in
- * large numbers ("29,500.00"), so commas between digit groups are read as that.
+ * large numbers ("29,500.00"), so commas between groups of three digits are read as that; in a file
+ * separated by semicolons (re-saved by a spreadsheet set to decimal commas) a comma in a number is
+ * refused instead, since "0,123" there means 0.123, not 123.
+ *
+ * The quote amount (Amount, Total) is what was paid or received, so it is the fill's quote; the price is
+ * rounded, and must agree with it to its rounding (see `checkTotal`).
  */
 
-const GROUPED = { grouped: true } as const;
+/** Thousands grouping, unless the file's semicolons say its commas are decimal commas. */
+function grouping(delimiter: string): Pick<DecimalRules, 'grouped' | 'delimiter'> {
+  return { grouped: delimiter !== ';', delimiter };
+}
 
 function readTime(row: Row, utcOffsetMinutes: number): number | null {
   return take(
@@ -43,7 +59,7 @@ function inAsset(
   read: WithAsset | null,
   asset: string,
   role: string,
-): Decimal | null {
+): Written | null {
   if (read === null) return null;
   if (read.asset !== null && read.asset !== asset) {
     row.problem(
@@ -52,16 +68,17 @@ function inAsset(
     );
     return null;
   }
-  return read.value;
+  return read;
 }
 
-export const readBinanceRow: RowReader = (row, { utcOffsetMinutes }) => {
+export const readBinanceRow: RowReader = (row, { utcOffsetMinutes, delimiter }) => {
+  const commas = grouping(delimiter);
   const time = readTime(row, utcOffsetMinutes);
   const side = take(row, 'side', readSide(row.cell('side')));
   const price = take(
     row,
     'price',
-    readDecimal(row.cell('price'), { what: 'the price', sign: 'positive', ...GROUPED }),
+    readWritten(row.cell('price'), { what: 'the price', sign: 'positive', ...commas }),
   );
   // The quote asset Amount is written in says where the pair splits when the quote is not a known one.
   const quoteHint = /[\d.]\s*([A-Za-z][A-Za-z0-9]*)$/.exec(row.cell('amount').trim())?.[1];
@@ -76,23 +93,22 @@ export const readBinanceRow: RowReader = (row, { utcOffsetMinutes }) => {
       readWithAsset(row.cell('executed'), [pair.base], {
         what: 'the executed amount',
         sign: 'positive',
-        ...GROUPED,
+        ...commas,
       }),
     ),
     pair.base,
     'base',
   );
-  const amountText = row.cell('amount');
   const total = inAsset(
     row,
     'amount',
     take(
       row,
       'amount',
-      readWithAsset(amountText, [pair.quote], {
+      readWithAsset(row.cell('amount'), [pair.quote], {
         what: 'the amount in the quote asset',
         sign: 'positive',
-        ...GROUPED,
+        ...commas,
       }),
     ),
     pair.quote,
@@ -105,7 +121,7 @@ export const readBinanceRow: RowReader = (row, { utcOffsetMinutes }) => {
       what: 'the fee',
       sign: 'non-negative',
       empty: Decimal.ZERO,
-      ...GROUPED,
+      ...commas,
     }),
   );
   // A fee without its asset can only be read when there is none to pay.
@@ -115,7 +131,8 @@ export const readBinanceRow: RowReader = (row, { utcOffsetMinutes }) => {
   }
   if (time === null || side === null || price === null || executed === null || total === null || fee === null)
     return null;
-  checkTotal(row, 'amount', total, amountText, price, executed);
+  const quote = checkTotal(row, 'amount', total, price, executed.value);
+  if (quote === null) return null;
   return {
     trade: {
       sourceId: null,
@@ -123,8 +140,9 @@ export const readBinanceRow: RowReader = (row, { utcOffsetMinutes }) => {
       account: null,
       symbol: symbolOf(pair),
       side,
-      price,
-      amount: executed,
+      price: price.value,
+      amount: executed.value,
+      quote,
       fee: fee.value,
       feeAsset: fee.asset ?? pair.quote,
       time,
@@ -132,29 +150,29 @@ export const readBinanceRow: RowReader = (row, { utcOffsetMinutes }) => {
   };
 };
 
-export const readBinanceMarketRow: RowReader = (row, { utcOffsetMinutes }) => {
+export const readBinanceMarketRow: RowReader = (row, { utcOffsetMinutes, delimiter }) => {
+  const commas = grouping(delimiter);
   const time = readTime(row, utcOffsetMinutes);
   const side = take(row, 'type', readSide(row.cell('type')));
   const price = take(
     row,
     'price',
-    readDecimal(row.cell('price'), { what: 'the price', sign: 'positive', ...GROUPED }),
+    readWritten(row.cell('price'), { what: 'the price', sign: 'positive', ...commas }),
   );
   const amount = take(
     row,
     'amount',
-    readDecimal(row.cell('amount'), { what: 'the amount in the base asset', sign: 'positive', ...GROUPED }),
+    readDecimal(row.cell('amount'), { what: 'the amount in the base asset', sign: 'positive', ...commas }),
   );
-  const totalText = row.cell('total');
   const total = take(
     row,
     'total',
-    readDecimal(totalText, { what: 'the total in the quote asset', sign: 'positive', ...GROUPED }),
+    readWritten(row.cell('total'), { what: 'the total in the quote asset', sign: 'positive', ...commas }),
   );
   const fee = take(
     row,
     'fee',
-    readDecimal(row.cell('fee'), { what: 'the fee', sign: 'non-negative', empty: Decimal.ZERO, ...GROUPED }),
+    readDecimal(row.cell('fee'), { what: 'the fee', sign: 'non-negative', empty: Decimal.ZERO, ...commas }),
   );
   const coinText = row.cell('fee_coin').trim();
   const coin = coinText === '' ? null : assetCode(coinText);
@@ -170,7 +188,8 @@ export const readBinanceMarketRow: RowReader = (row, { utcOffsetMinutes }) => {
   if (time === null || side === null || price === null || amount === null || total === null || fee === null)
     return null;
   if (coinText !== '' && coin === null) return null;
-  checkTotal(row, 'total', total, totalText, price, amount);
+  const quote = checkTotal(row, 'total', total, price, amount);
+  if (quote === null) return null;
   return {
     trade: {
       sourceId: null,
@@ -178,8 +197,9 @@ export const readBinanceMarketRow: RowReader = (row, { utcOffsetMinutes }) => {
       account: null,
       symbol: symbolOf(pair),
       side,
-      price,
+      price: price.value,
       amount,
+      quote,
       fee,
       feeAsset: coin ?? pair.quote,
       time,

@@ -1,6 +1,6 @@
 import { Decimal } from '../money/decimal.js';
 import { splitKrakenPair, symbolOf } from './assets.js';
-import { readDecimal, readSide } from './cells.js';
+import { readDecimal, readSide, readWritten } from './cells.js';
 import { checkTotal, take, type RowReader } from './row.js';
 import { parseTradeTime } from './trade-time.js';
 
@@ -8,13 +8,14 @@ import { parseTradeTime } from './trade-time.js';
  * Kraken's trades export (`txid,ordertxid,pair,time,type,ordertype,price,cost,fee,vol,margin,misc,
  * ledgers`, newer exports add columns that are ignored). Kraken's own asset codes become the common ones
  * (XXBTZUSD → BTC/USD); time is UTC (`2023-01-02 03:04:05.1234`, or epoch seconds); vol is the base
- * amount, cost the quote amount and the fee is in the quote asset. The trade's txid is its id, so the
- * same trade is recognised in any later export.
+ * amount, cost the quote amount and the fee is in the quote asset. The cost is what was paid or received,
+ * so it is the fill's quote; the price is rounded, and must agree with cost / vol to its rounding (see
+ * `checkTotal`). The trade's txid is its id, so the same trade is recognised in any later export.
  *
  * Margin trades (margin above 0) open or close leveraged positions, not spot holdings: they are left
  * out and listed as skipped, rather than refusing the file or booking them as spot fills.
  */
-export const readKrakenRow: RowReader = (row) => {
+export const readKrakenRow: RowReader = (row, { delimiter }) => {
   const marginText = row.cell('margin').trim();
   if (row.has('margin') && marginText !== '') {
     const margin = Decimal.tryFrom(marginText);
@@ -38,26 +39,30 @@ export const readKrakenRow: RowReader = (row) => {
     );
   const time = take(row, 'time', parseTradeTime(row.cell('time'), { epoch: 'seconds' }));
   const side = take(row, 'type', readSide(row.cell('type')));
-  const price = take(row, 'price', readDecimal(row.cell('price'), { what: 'the price', sign: 'positive' }));
+  const price = take(
+    row,
+    'price',
+    readWritten(row.cell('price'), { what: 'the price', sign: 'positive', delimiter }),
+  );
   const vol = take(
     row,
     'vol',
-    readDecimal(row.cell('vol'), { what: 'the volume (base amount)', sign: 'positive' }),
+    readDecimal(row.cell('vol'), { what: 'the volume (base amount)', sign: 'positive', delimiter }),
   );
-  const costText = row.cell('cost');
   const cost = take(
     row,
     'cost',
-    readDecimal(costText, { what: 'the cost (quote amount)', sign: 'positive' }),
+    readWritten(row.cell('cost'), { what: 'the cost (quote amount)', sign: 'positive', delimiter }),
   );
   const fee = take(
     row,
     'fee',
-    readDecimal(row.cell('fee'), { what: 'the fee', sign: 'non-negative', empty: Decimal.ZERO }),
+    readDecimal(row.cell('fee'), { what: 'the fee', sign: 'non-negative', empty: Decimal.ZERO, delimiter }),
   );
   if (txid === '' || pair === null || time === null || side === null) return null;
   if (price === null || vol === null || cost === null || fee === null) return null;
-  checkTotal(row, 'cost', cost, costText, price, vol);
+  const quote = checkTotal(row, 'cost', cost, price, vol);
+  if (quote === null) return null;
   return {
     trade: {
       sourceId: txid,
@@ -65,8 +70,9 @@ export const readKrakenRow: RowReader = (row) => {
       account: null,
       symbol: symbolOf(pair),
       side,
-      price,
+      price: price.value,
       amount: vol,
+      quote,
       fee,
       feeAsset: pair.quote,
       time,

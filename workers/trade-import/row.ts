@@ -1,5 +1,5 @@
 import { Decimal } from '../money/decimal.js';
-import type { CellResult } from './cells.js';
+import type { CellResult, Written } from './cells.js';
 import type { ReadTrade } from './types.js';
 
 /** One data row of the file as a layout's reader sees it. */
@@ -19,6 +19,8 @@ export type RowResult = { trade: ReadTrade } | { skip: string } | null;
 export interface ReadContext {
   /** Offset from UTC of times without a zone, in minutes. */
   utcOffsetMinutes: number;
+  /** The file's field separator (',', ';' or a tab): with ';' a comma in a number is a decimal comma. */
+  delimiter: string;
 }
 
 export type RowReader = (row: Row, context: ReadContext) => RowResult;
@@ -30,31 +32,34 @@ export function take<T>(row: Row, field: string, result: CellResult<T>): T | nul
   return null;
 }
 
-/** Decimals in a number's text ("165.40100" → 5): the precision the export rounded it to. */
-function decimalsOf(text: string): number {
-  const m = /\.(\d+)/.exec(text);
-  return m === null ? 0 : (m[1] as string).length;
+/** Half a unit of the last decimal written: the most rounding to `decimals` places can move a value. */
+function halfUnit(decimals: number): Decimal {
+  return decimals >= 0
+    ? Decimal.from(5n).div(Decimal.from(10n ** BigInt(decimals + 1)), decimals + 1, 'down')
+    : Decimal.from(5n * 10n ** BigInt(-decimals - 1));
 }
 
 /**
- * Checks a total the export states (Binance's Amount, Kraken's cost) against price × amount. They differ
- * by the export's rounding, so up to 1 % or one unit of the stated total's last decimal passes; more
- * means columns are swapped or the row is damaged.
+ * Checks a total the export states (Binance's Amount or Total, Kraken's cost) against price × amount and
+ * returns it, or null with the problem reported. The stated total is what was paid or received; the price
+ * beside it is rounded to the decimals the export writes, and the total to its own. So they may differ
+ * by the amount times half a unit of the price's last decimal, plus half a unit of the total's last
+ * decimal ("100.00" × 1 against "100.01": 0.005 + 0.005), and not more: more means the columns are
+ * swapped or the row is damaged. Trailing zeros count ("100.00" is rounded to cents, "100" to units).
  */
 export function checkTotal(
   row: Row,
   field: string,
-  stated: Decimal,
-  statedText: string,
-  price: Decimal,
+  stated: Written,
+  price: Written,
   amount: Decimal,
-): void {
-  const expected = price.mul(amount);
-  const unit = Decimal.from(`1e-${decimalsOf(statedText)}`);
-  const allowed = Decimal.max(expected.mul('0.01'), unit);
-  if (stated.sub(expected).abs().gt(allowed))
-    row.problem(
-      field,
-      `${stated.toString()} is not price × amount (${price.toString()} × ${amount.toString()} = ${expected.toString()}): check that the columns are in the right place and the row is whole`,
-    );
+): Decimal | null {
+  const expected = price.value.mul(amount);
+  const allowed = amount.mul(halfUnit(price.decimals)).add(halfUnit(stated.decimals));
+  if (stated.value.sub(expected).abs().lte(allowed)) return stated.value;
+  row.problem(
+    field,
+    `${stated.value.toString()} is not price × amount (${price.value.toString()} × ${amount.toString()} = ${expected.toString()}), even allowing ${allowed.toString()} for rounding: check that the columns are in the right place and the row is whole`,
+  );
+  return null;
 }

@@ -32,6 +32,12 @@ export interface ReadTrade {
   side: Side;
   price: Decimal;
   amount: Decimal;
+  /**
+   * The total in the quote asset the export states (Kraken's cost, Binance's Amount or Total, a generic
+   * quote column): what was actually paid or received. Null when the file states none: then it is
+   * price × amount.
+   */
+  quote: Decimal | null;
   fee: Decimal;
   feeAsset: string;
   time: number;
