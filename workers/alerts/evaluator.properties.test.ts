@@ -19,7 +19,8 @@ import type { AlertFiring, AlertSpec, CrossDirection, MoveDirection } from './ty
  *     the end of the snooze.
  * (6) Delivering any event again (immediately, or replaying an older one later) changes nothing.
  * (7) Percent moves: with samples at least one window slice apart, firings equal the D -> U count of the
- *     move from the oldest price within the window (brute force), per direction.
+ *     move from the oldest price within the window (brute force, in exact integer arithmetic: a move of
+ *     exactly the percent fires even where floats put it a hair under), per direction.
  * (8) Candles delivered in one batch fire at the same candles, with the same values, as one by one.
  */
 
@@ -240,24 +241,60 @@ describe('percent-move properties', () => {
           });
           const ev = new AlertEvaluator([spec]);
           const fired = xs.flatMap((x, i) => ev.price('BTC/USDT', times[i] as number, x, { live: true }));
-          const moves = xs.map((x, i) => {
+          // Exactly, in integers (no float move): prices are k / 4, so with the reference at j / 4,
+          // sign x move >= t % is sign x (k - j) x 100 >= t x j; times 10 to keep pct x (1 - h) whole.
+          const tenths = Math.round(h * 10);
+          const scaled = xs.map((x, i) => {
             const ref = xs[times.findIndex((u) => u >= (times[i] as number) - WINDOW)] as number;
-            return ((x - ref) / ref) * 100;
+            return { d: (x - ref) * 4 * 1000, j: ref * 4 };
           });
-          const lower = pct - pct * h;
-          const count = (vs: number[]) =>
-            dToU(
-              vs,
-              (v) => (v >= pct ? 'U' : 'D'),
-              (v) => (v >= pct ? 'U' : v < lower ? 'D' : 'M'),
+          const count = (sign: 1 | -1) => {
+            const reached = (i: number) => {
+              const { d, j } = scaled[i] as { d: number; j: number };
+              return sign * d >= pct * 10 * j;
+            };
+            const rearmed = (i: number) => {
+              const { d, j } = scaled[i] as { d: number; j: number };
+              return sign * d < pct * (10 - tenths) * j;
+            };
+            return dToU(
+              scaled.map((_, i) => i),
+              (i) => (reached(i) ? 'U' : 'D'),
+              (i) => (reached(i) ? 'U' : rearmed(i) ? 'D' : 'M'),
             );
-          const up = dir === 'down' ? 0 : count(moves);
-          const down = dir === 'up' ? 0 : count(moves.map((m) => -m));
+          };
+          const up = dir === 'down' ? 0 : count(1);
+          const down = dir === 'up' ? 0 : count(-1);
           expect(fired.length).toBe(up + down);
           for (const f of fired) expect(Math.abs(f.value as number)).toBeGreaterThanOrEqual(pct);
         },
       ),
-      RUNS,
+      {
+        ...RUNS,
+        // 25 -> 32.25 is +29 % exactly, 28.999999999999996 % in floats; 25 -> 17.75 is -29 %.
+        examples: [
+          [
+            [
+              { dt: 1, x: 25 },
+              { dt: 1, x: 32.25 },
+            ],
+            29,
+            0,
+            'up',
+          ],
+          [
+            [
+              { dt: 1, x: 25 },
+              { dt: 1, x: 17.75 },
+              { dt: 1, x: 25 },
+              { dt: 1, x: 32.25 },
+            ],
+            29,
+            0.1,
+            'either',
+          ],
+        ],
+      },
     );
   });
 });

@@ -224,6 +224,30 @@ describe('percent-move alerts', () => {
     expect(f?.message).toBe('ETH/USDT rose 5.45 % in 30 s (from 110 to 116).');
   });
 
+  it('fires at a move of exactly the percent, which float arithmetic puts a hair under it', () => {
+    // (1.15 - 1) / 1 x 100 is 14.999999999999991 in floats; the prices' decimal text says 15 exactly.
+    const up = new AlertEvaluator([percentMoveSpec({ percent: 15 })]);
+    up.price('ETH/USDT', T0, 1, LIVE);
+    const [f] = up.price('ETH/USDT', T0 + SEC, 1.15, LIVE);
+    expect(f).toMatchObject({ value: 15, message: 'ETH/USDT rose 15 % in 1 s (from 1 to 1.15).' });
+    // The same for falls: (71 - 100) / 100 x 100 is -28.999999999999996 in floats.
+    const down = new AlertEvaluator([percentMoveSpec({ percent: 29, direction: 'down' })]);
+    down.price('ETH/USDT', T0, 100, LIVE);
+    const [g] = down.price('ETH/USDT', T0 + SEC, 71, LIVE);
+    expect(g).toMatchObject({ value: -29, message: 'ETH/USDT fell 29 % in 1 s (from 100 to 71).' });
+  });
+
+  it('does not fire for a move just under the percent', () => {
+    const ev = new AlertEvaluator([percentMoveSpec({ percent: 15 })]);
+    const at = (s: number, p: number) => ev.price('ETH/USDT', T0 + s * SEC, p, LIVE);
+    at(0, 1);
+    expect([...at(1, 1.1499999999), ...at(2, 1.14999999999999)]).toEqual([]);
+    expect(at(3, 1.15)).toHaveLength(1);
+    // Re-arms only below 13.5 % (band 10 % of 15): exactly 13.5 % does not, 13.4999 % does.
+    expect([...at(4, 1.135), ...at(5, 1.16)]).toEqual([]);
+    expect([...at(6, 1.134999), ...at(7, 1.15)]).toHaveLength(1);
+  });
+
   it('alerts on the same symbol and window share one window', () => {
     const ev = new AlertEvaluator([percentMoveSpec({ id: 'a' }), percentMoveSpec({ id: 'b', percent: 2 })]);
     feed(ev, 'ETH/USDT', [100, 101, 103]);
@@ -442,6 +466,90 @@ describe('risk alerts', () => {
     expect(status(2, true)).toEqual([]);
     expect(status(3, false)).toEqual([]);
     expect(status(4, true)).toHaveLength(1);
+  });
+});
+
+describe('risk alerts: the first event of a channel', () => {
+  const stale = (ev: AlertEvaluator, t: number, isStale: boolean, symbol: string | null = null) =>
+    ev.risk({
+      kind: 'feed-stale',
+      time: T0 + t * SEC,
+      exchange: 'binance',
+      symbol,
+      stale: isStale,
+      ageMs: 45_000,
+    });
+
+  it('a feed that is stale at the first event fires (risk channels start armed, as if all was well)', () => {
+    const ev = new AlertEvaluator([riskSpec({ event: 'feed-stale' })]);
+    const [f] = stale(ev, 0, true);
+    expect(f?.message).toBe('The binance feed is stale: the newest data is 45 s old.');
+    expect(stale(ev, 1, true)).toEqual([]);
+    const sym = new AlertEvaluator([riskSpec({ event: 'feed-stale', symbol: 'BTC/USDT' })]);
+    expect(stale(sym, 0, true, 'BTC/USDT').map((x) => x.message)).toEqual([
+      'The binance feed for BTC/USDT is stale: the newest data is 45 s old.',
+    ]);
+  });
+
+  it('a drawdown already past the threshold at the first event fires', () => {
+    const ev = new AlertEvaluator([riskSpec({ event: 'drawdown', threshold: 0.1 })]);
+    const dd = (t: number, drawdown: number) =>
+      ev.risk({ kind: 'drawdown', time: T0 + t * SEC, accountId: 'paper', drawdown });
+    expect(dd(0, 0.2)).toHaveLength(1);
+    expect(dd(1, 0.25)).toEqual([]);
+    expect(ev.stateOf('risk')?.firedCount).toBe(1);
+  });
+
+  it('a correlation pair already past the threshold at its first event fires', () => {
+    const ev = new AlertEvaluator([riskSpec({ event: 'correlation-shock', threshold: 0.5 })]);
+    const f = ev.risk({
+      kind: 'correlation-shock',
+      time: T0,
+      pairs: [
+        { a: 'BTC', b: 'ETH', ewma: 0.1, longRun: 0.8, change: -0.7 },
+        { a: 'BTC', b: 'SOL', ewma: 0.6, longRun: 0.7, change: -0.1 },
+      ],
+    });
+    expect(f.map((x) => x.message)).toEqual([
+      'Correlation shock BTC/ETH: recent correlation 0.1 against 0.8 long-run (change -0.7, alert at 0.5).',
+    ]);
+  });
+
+  it('does not fire for a risk event from before the alert was created', () => {
+    const ev = new AlertEvaluator([riskSpec({ event: 'feed-stale', createdAt: T0 + HOUR })]);
+    expect(stale(ev, 0, true)).toEqual([]);
+    expect(stale(ev, 1, true)).toEqual([]);
+  });
+
+  it('a live event of one market re-arms the whole-exchange channel', () => {
+    const all = new AlertEvaluator([riskSpec({ event: 'feed-stale' })]);
+    expect(stale(all, 0, true)).toHaveLength(1);
+    // The connection came back: the market worker reports markets, not the exchange.
+    expect(stale(all, 1, false, 'BTC/USDT')).toEqual([]);
+    expect(stale(all, 2, true).map((x) => x.message)).toEqual([
+      'The binance feed is stale: the newest data is 45 s old.',
+    ]);
+    expect(all.stateOf('risk')?.channels['binance|*']).toMatchObject({ armedUp: false, value: 1 });
+
+    // An alert on one market is re-armed by that market only; another market is not its business.
+    const btc = new AlertEvaluator([riskSpec({ event: 'feed-stale', symbol: 'BTC/USDT' })]);
+    expect(stale(btc, 0, true)).toHaveLength(1);
+    expect([...stale(btc, 1, false, 'ETH/USDT'), ...stale(btc, 2, true)]).toEqual([]);
+    expect(stale(btc, 3, false, 'BTC/USDT')).toEqual([]);
+    expect(stale(btc, 4, true)).toHaveLength(1);
+  });
+
+  it('a stale market does not fire or disarm the whole-exchange channel', () => {
+    const ev = new AlertEvaluator([riskSpec({ event: 'feed-stale' })]);
+    expect(stale(ev, 0, true, 'BTC/USDT').map((x) => x.symbol)).toEqual(['BTC/USDT']);
+    expect(stale(ev, 1, true).map((x) => x.symbol)).toEqual([null]);
+  });
+
+  it('price alerts still only set the side at the first observation', () => {
+    const ev = new AlertEvaluator([priceCrossSpec({ direction: 'either' })]);
+    expect(ev.price('BTC/USDT', T0, 71_000, LIVE)).toEqual([]);
+    const below = new AlertEvaluator([priceCrossSpec({ direction: 'either' })]);
+    expect(below.price('BTC/USDT', T0, 69_000, LIVE)).toEqual([]);
   });
 });
 

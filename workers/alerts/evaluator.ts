@@ -1,11 +1,20 @@
 import type { CandleColumns } from '../market/candle-series.js';
 import { isTimeframe, timeframeMs, type Timeframe } from '../market/timeframes.js';
+import { Decimal } from '../money/decimal.js';
 import { findIndicator } from '../research/indicators/catalogue.js';
 import { macd } from '../research/indicators/macd.js';
 import { rsi } from '../research/indicators/rsi.js';
 import { defaultRiskLimits } from '../trading/risk/limits.js';
 import type { FillRecord } from '../trading/types.js';
-import { hysteresisOf, observeLevel, type Crossing, type LevelChannel } from './level-crossing.js';
+import {
+  hysteresisOf,
+  observeLevel,
+  positionOf,
+  stepLevel,
+  type Crossing,
+  type LevelChannel,
+  type LevelPosition,
+} from './level-crossing.js';
 import {
   breakerMessage,
   correlationMessage,
@@ -45,7 +54,16 @@ import { AlertSpecError, validateAlert } from './validate-alert.js';
  *
  * Rules (see level-crossing.ts for the crossing itself):
  * - A crossing fires once; the alert re-arms only once the value is back past the level by the band.
- * - The first observation only sets the side. Data older than the alert's createdAt never fires.
+ * - For prices, percent moves and indicators the first observation only sets the side: an alert created
+ *   while the price is already above its level waits for the next crossing. Risk channels (drawdown
+ *   per account, correlation change per pair, feed per market and per exchange) start armed instead,
+ *   as if the value before had been on the safe side: the first event already past the threshold fires
+ *   (a feed reported stale right after startup, a drawdown already beyond the threshold when the alert
+ *   is created). Data older than the alert's createdAt never fires.
+ * - Feed staleness: events name a market or, with symbol null, the whole exchange, each its own channel.
+ *   A live event of a market the alert watches also re-arms the whole-exchange channel (the exchange
+ *   is live if one of its markets is); a whole-exchange live event re-arms only the whole-exchange
+ *   channel (a market can stay stale while the connection is up).
  * - 'once' alerts disable themselves when they fire (the firing says `disabled`).
  * - Snoozed and disabled alerts keep observing, so their state stays current, but do not fire: a
  *   crossing during a snooze is swallowed, and waking up fires nothing for it (nor for one that
@@ -87,7 +105,10 @@ export interface EvaluateOptions {
 }
 
 export interface AlertEvaluatorOptions {
-  /** A previous `toJSON()`; unreadable parts start fresh (a fresh channel only observes, never fires). */
+  /**
+   * A previous `toJSON()`; unreadable parts start fresh: a fresh price or indicator channel only
+   * observes, a fresh risk channel starts armed (so a breach still standing fires once more).
+   */
   state?: unknown;
   /** Data older than this at `now` makes a firing late. Default: the risk limits' stale-data default. */
   staleAfterMs?: number;
@@ -97,7 +118,10 @@ export interface AlertEvaluatorOptions {
 
 /** At most this many candles are walked when several arrive at once (after being offline). */
 export const MAX_CATCHUP_CANDLES = 1000;
-/** Per alert; the least recently observed channel (correlation pair, account, feed) goes first. */
+/**
+ * Per alert; the least recently observed channel (correlation pair, account, feed) goes first. It comes
+ * back armed if observed again, so a breach still standing then fires once more.
+ */
 export const MAX_CHANNELS = 1000;
 /** Fill ids remembered for duplicate detection. */
 export const MAX_SEEN_FILLS = 2000;
@@ -396,21 +420,25 @@ export class AlertEvaluator {
     const move = ((price - ref.price) / ref.price) * 100;
     if (!finite(move)) return;
     const band = spec.percent * hysteresisOf(spec);
+    const exact = exactMove(ref.price, price, spec.percent, hysteresisOf(spec));
     const st = this.stateFor(spec);
     for (const dir of spec.direction === 'either' ? (['up', 'down'] as const) : [spec.direction]) {
       const prev = st.channels[dir];
       if (prev !== undefined && !(time > prev.time)) continue;
       // Each direction is its own level: the move up reaching +percent, the move down reaching -percent.
-      const { channel, crossed } = observeLevel(prev, dir === 'up' ? move : -move, time, spec.percent, band);
+      const sign = dir === 'up' ? 1 : -1;
+      const pos = exact ? exact.position(sign) : positionOf(sign * move, spec.percent, band);
+      const { channel, crossed } = stepLevel(prev, pos, sign * move, time);
       st.channels[dir] = channel;
       if (crossed !== 'up') continue;
       const late = this.lateness(time, prev?.time, opts, 0);
+      const value = exact ? exact.percent() : move;
       this.emit(
         spec.id,
         st,
         time,
-        move,
-        percentMoveMessage(spec.symbol, move, ref, time, price),
+        value,
+        percentMoveMessage(spec.symbol, value, ref, time, price),
         late,
         spec.symbol,
         out,
@@ -543,9 +571,16 @@ export class AlertEvaluator {
       }
       case 'feed-stale': {
         if (spec.symbol !== null && e.symbol !== null && e.symbol !== spec.symbol) return;
+        // One channel per market and one for the whole exchange ('binance|*'). Stale is 1, live is 0, the
+        // level between them: going stale fires, coming back re-arms.
         const key = `${e.exchange}|${e.symbol ?? '*'}`;
-        // Stale is 1, live is 0, the level between them: going stale fires, coming back re-arms.
         const step = this.level(st, key, e.stale ? 1 : 0, e.time, 0.5, 0);
+        // A market of the exchange that is live (one this alert watches) means the exchange feed is live
+        // again, so it re-arms the whole-exchange channel too: the market worker may report the recovery
+        // per market only. The other way round does not hold (a market can stay stale while the
+        // connection is live), so a whole-exchange live event re-arms only its own channel.
+        const whole = `${e.exchange}|*`;
+        if (!e.stale && e.symbol !== null && whole in st.channels) this.level(st, whole, 0, e.time, 0.5, 0);
         if (step?.crossed === 'up')
           this.emit(spec.id, st, e.time, e.ageMs, feedStaleMessage(e), late, e.symbol ?? spec.symbol, out);
         return;
@@ -555,12 +590,15 @@ export class AlertEvaluator {
 
   // ---- shared ----
 
-  /** One observation of a risk channel; null for a duplicate time or an unreadable value. */
+  /**
+   * One observation of a risk channel; null for a duplicate time or an unreadable value. A new channel
+   * starts armed ('from-below'), so a first value already past the level fires.
+   */
   private level(st: AlertState, key: string, value: number, time: number, level: number, band: number) {
     if (!finite(value)) return null;
     const prev = st.channels[key];
     if (prev !== undefined && !(time > prev.time)) return null;
-    const step = observeLevel(prev, value, time, level, band);
+    const step = observeLevel(prev, value, time, level, band, 'from-below');
     this.setChannel(st, key, step.channel);
     return step;
   }
@@ -658,6 +696,38 @@ export class AlertEvaluator {
       for (const id of ids) this.seenFillSet.add(id);
     }
   }
+}
+
+/**
+ * The move from `ref` to `price` compared exactly with a percent and its band, on the prices' shortest
+ * decimal text (what the exchange sent): 1 -> 1.15 is a move of exactly 15 %, where floats give
+ * 14.999999999999991 and a 15 % alert would miss it. The percent and the band fraction are taken at
+ * their shortest decimal text too. null when a number has no decimal form (out of Decimal's range):
+ * floats decide then.
+ */
+function exactMove(ref: number, price: number, percent: number, bandFraction: number) {
+  const r = Decimal.tryFrom(ref);
+  const p = Decimal.tryFrom(price);
+  const level = Decimal.tryFrom(percent);
+  const h = Decimal.tryFrom(bandFraction);
+  if (r === null || p === null || level === null || h === null || !r.isPositive()) return null;
+  // move = (price - ref) / ref x 100, so sign x move against a target t is sign x (price - ref) x 100
+  // against t x ref (ref > 0): no division, nothing rounded.
+  const scaled = p.sub(r).mul(100);
+  const band = level.mul(h);
+  const vs = (sign: 1 | -1, target: Decimal) => (sign === 1 ? scaled : scaled.neg()).cmp(target.mul(r));
+  return {
+    position: (sign: 1 | -1): LevelPosition => ({
+      vsLevel: vs(sign, level),
+      belowBand: vs(sign, level.sub(band)) < 0,
+      aboveBand: vs(sign, level.add(band)) > 0,
+    }),
+    /**
+     * The move in percent, rounded away from zero at 12 decimals: a move that reached the percent is
+     * never reported (or shown) under it.
+     */
+    percent: (): number => scaled.div(r, 12, 'up').toNumber(),
+  };
 }
 
 function wanted(direction: string, crossed: Exclude<Crossing, null>): boolean {

@@ -32,6 +32,22 @@ describe('observeLevel', () => {
     });
   });
 
+  it("'from-below' starts armed upward, so a first value at or past the level fires", () => {
+    expect(observeLevel(undefined, 12, 0, 10, 1, 'from-below')).toEqual({
+      channel: { armedUp: false, armedDown: true, side: 'above', value: 12, time: 0 },
+      crossed: 'up',
+    });
+    expect(observeLevel(undefined, 10, 0, 10, 1, 'from-below').crossed).toBe('up');
+    expect(observeLevel(undefined, 9.5, 0, 10, 1, 'from-below')).toEqual({
+      channel: { armedUp: true, armedDown: false, side: 'below', value: 9.5, time: 0 },
+      crossed: null,
+    });
+    // It only changes the first observation.
+    const first = observeLevel(undefined, 8, 0, 10, 1, 'from-below').channel;
+    expect(first).toEqual(observeLevel(undefined, 8, 0, 10, 1).channel);
+    expect(observeLevel(first, 12, 1, 10, 1, 'from-below')).toEqual(observeLevel(first, 12, 1, 10, 1));
+  });
+
   it('fires at the level, holds inside the band, re-arms beyond it', () => {
     // Level 10, band 1: up fires at >= 10 and re-arms below 9; down fires at <= 10 and re-arms above 11.
     const { crossings } = walk([8, 10, 9.5, 10.5, 9, 8.9, 10, 11, 11.1, 10], 10, 1);
@@ -48,10 +64,11 @@ describe('observeLevel', () => {
       fc.property(
         fc.array(fc.integer({ min: -20, max: 20 }), { minLength: 1, maxLength: 80 }),
         fc.integer({ min: 0, max: 6 }),
-        (values, band) => {
+        fc.constantFrom('sets-side' as const, 'from-below' as const),
+        (values, band, first) => {
           let ch: LevelChannel | undefined;
           values.forEach((v, i) => {
-            const r = observeLevel(ch, v, i, 0, band);
+            const r = observeLevel(ch, v, i, 0, band, first);
             expect(r.channel.armedUp && r.channel.armedDown).toBe(false);
             ch = r.channel;
           });

@@ -7,8 +7,16 @@ import type { AlertSpec } from './types.js';
  *   only once the value is below level - band. Downward mirrors it: fires at value <= level, re-arms
  *   above level + band. So noise inside the band never fires twice, and with band 0 every move from
  *   below the level to at-or-above it fires.
- * - The first observation only sets the arms (below the level arms upward, above arms downward, exactly
- *   at the level arms neither): an alert created while the price is already above does not fire.
+ * - What the first observation does depends on the channel (`FirstObservation`):
+ *   - 'sets-side', for prices, percent moves and indicators: it only sets the arms (below the level arms
+ *     upward, above arms downward, exactly at the level arms neither). An alert created while the price
+ *     is already above does not fire: the user set it knowing where the price is, and wants the next
+ *     crossing.
+ *   - 'from-below', for risk levels (drawdown, correlation change, feed staleness): the channel starts as
+ *     if the value before had been below level - band, the safe side, so a first value at or above the
+ *     level fires. Risk events come when something changes (a feed going stale is often the first
+ *     event after startup) and a breach already standing when the alert is created is news, not
+ *     something the user set it against.
  * - At most one direction fires per observation: an armed upward arm means the value has not reached the
  *   level since it was last below level - band, which leaves the downward arm disarmed (see the tests).
  *
@@ -29,19 +37,40 @@ export interface LevelChannel {
 
 export type Crossing = 'up' | 'down' | null;
 
+/** How a channel without a previous observation takes its first value (see the rules above). */
+export type FirstObservation = 'sets-side' | 'from-below';
+
+/**
+ * Where a value is relative to a level and its band: all a step looks at, so callers that compare
+ * exactly (percent moves, on the prices' decimal text) can build it without floats.
+ */
+export interface LevelPosition {
+  /** The sign of value - level. */
+  vsLevel: -1 | 0 | 1;
+  /** value < level - band: re-arms upward. */
+  belowBand: boolean;
+  /** value > level + band: re-arms downward. */
+  aboveBand: boolean;
+}
+
 export interface LevelStep {
   channel: LevelChannel;
   crossed: Crossing;
 }
 
-function sideOf(value: number, level: number): LevelChannel['side'] {
-  return value > level ? 'above' : value < level ? 'below' : 'at';
+/** The position of `value` against `level` with hysteresis `band`, compared as floats. */
+export function positionOf(value: number, level: number, band: number): LevelPosition {
+  return {
+    vsLevel: value > level ? 1 : value < level ? -1 : 0,
+    belowBand: value < level - band,
+    aboveBand: value > level + band,
+  };
 }
 
 /**
  * One observation of `value` against `level` with hysteresis `band` (>= 0, in the value's unit).
- * `prev` undefined means the first observation. The caller drops values that are not finite and times
- * that are not newer than `prev.time` (duplicates) before calling.
+ * `prev` undefined means the first observation, taken as `first` says. The caller drops values that are
+ * not finite and times that are not newer than `prev.time` (duplicates) before calling.
  */
 export function observeLevel(
   prev: LevelChannel | undefined,
@@ -49,23 +78,37 @@ export function observeLevel(
   time: number,
   level: number,
   band: number,
+  first: FirstObservation = 'sets-side',
 ): LevelStep {
-  const side = sideOf(value, level);
-  if (prev === undefined)
+  return stepLevel(prev, positionOf(value, level, band), value, time, first);
+}
+
+/** `observeLevel` with the comparisons already made: `pos` is where `value` is (see `LevelPosition`). */
+export function stepLevel(
+  prev: LevelChannel | undefined,
+  pos: LevelPosition,
+  value: number,
+  time: number,
+  first: FirstObservation = 'sets-side',
+): LevelStep {
+  const side = pos.vsLevel > 0 ? 'above' : pos.vsLevel < 0 ? 'below' : 'at';
+  if (prev === undefined && first === 'sets-side')
     return {
-      channel: { armedUp: value < level, armedDown: value > level, side, value, time },
+      channel: { armedUp: pos.vsLevel < 0, armedDown: pos.vsLevel > 0, side, value, time },
       crossed: null,
     };
-  let { armedUp, armedDown } = prev;
+  // 'from-below': as if the value before had been below level - band, armed upward only.
+  let armedUp = prev?.armedUp ?? true;
+  let armedDown = prev?.armedDown ?? false;
   let crossed: Crossing = null;
-  if (armedUp && value >= level) {
+  if (armedUp && pos.vsLevel >= 0) {
     crossed = 'up';
     armedUp = false;
-  } else if (!armedUp && value < level - band) armedUp = true;
-  if (armedDown && value <= level) {
+  } else if (!armedUp && pos.belowBand) armedUp = true;
+  if (armedDown && pos.vsLevel <= 0) {
     crossed = 'down';
     armedDown = false;
-  } else if (!armedDown && value > level + band) armedDown = true;
+  } else if (!armedDown && pos.aboveBand) armedDown = true;
   return { channel: { armedUp, armedDown, side, value, time }, crossed };
 }
 

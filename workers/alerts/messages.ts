@@ -6,7 +6,9 @@ import type { Crossing } from './level-crossing.js';
 import type { RiskAlertEvent } from './types.js';
 
 // The sentences of alert firings. Numbers are rounded toward the level they passed (down after an
-// upward crossing, up after a downward one), so a shown value never seems not to have reached it.
+// upward crossing, up after a downward one), so a shown value never seems not to have reached it. A
+// risk value shown beside its threshold (drawdown, correlation change) is rounded exactly like the
+// threshold instead (`formatScaled`): the same monotone rounding keeps value >= threshold when shown.
 
 type Rounding = 'floor' | 'ceil' | 'nearest';
 
@@ -26,6 +28,24 @@ export function formatPrice(x: number, rounding: Rounding = 'nearest'): string {
 export function formatDecimalText(text: string): string {
   const d = Decimal.tryFrom(text);
   return d === null ? String(text) : groupDigits(d.toString());
+}
+
+/** `d` rounded half away from zero to `decimals` decimals. */
+function roundHalfAway(d: Decimal, decimals: number): Decimal {
+  const down = d.round(decimals, 'down');
+  const half = Decimal.from(`0.${'0'.repeat(decimals)}5`);
+  return d.sub(down).abs().gte(half) ? d.round(decimals, 'up') : down;
+}
+
+/**
+ * `x` x `scale` rounded half away from zero to `decimals` decimals, computed on x's shortest decimal
+ * text (trailing zeros dropped, grouped): 0.29 x 100 shows as 29, where floats give 28.999999999999996.
+ * Monotone in x, so two numbers formatted alike never swap order when shown.
+ */
+export function formatScaled(x: number, scale: number, decimals: number): string {
+  const d = Decimal.tryFrom(x);
+  if (d === null) return formatNumber(x * scale, decimals);
+  return groupDigits(roundHalfAway(d.mul(scale), decimals).toString());
 }
 
 /** A span of time in words with at most two units: "500 ms", "45 s", "1 h 30 min", "2 d". */
@@ -108,18 +128,18 @@ export function breakerMessage(e: Extract<RiskAlertEvent, { kind: 'breaker-tripp
 }
 
 export function drawdownMessage(e: Extract<RiskAlertEvent, { kind: 'drawdown' }>, threshold: number): string {
-  const pct = formatNumber(e.drawdown * 100, 2, 'floor');
+  const pct = formatScaled(e.drawdown, 100, 2);
   const money =
     e.equity != null && e.peak != null
       ? `: equity ${formatDecimalText(e.equity)} against a peak of ${formatDecimalText(e.peak)}`
       : '';
-  return `Account ${e.accountId} is ${pct} % below its equity peak (alert at ${formatNumber(threshold * 100, 2)} %)${money}.`;
+  return `Account ${e.accountId} is ${pct} % below its equity peak (alert at ${formatScaled(threshold, 100, 2)} %)${money}.`;
 }
 
 export function correlationMessage(pair: CorrelationShockPair, threshold: number): string {
   const change = pair.change;
-  const signed = `${change >= 0 ? '+' : '-'}${formatNumber(Math.abs(change), 2, 'floor')}`;
-  return `Correlation shock ${pair.a}/${pair.b}: recent correlation ${formatNumber(pair.ewma, 2)} against ${formatNumber(pair.longRun, 2)} long-run (change ${signed}, alert at ${formatNumber(threshold, 2)}).`;
+  const signed = `${change >= 0 ? '+' : '-'}${formatScaled(Math.abs(change), 1, 2)}`;
+  return `Correlation shock ${pair.a}/${pair.b}: recent correlation ${formatNumber(pair.ewma, 2)} against ${formatNumber(pair.longRun, 2)} long-run (change ${signed}, alert at ${formatScaled(threshold, 1, 2)}).`;
 }
 
 export function feedStaleMessage(e: Extract<RiskAlertEvent, { kind: 'feed-stale' }>): string {

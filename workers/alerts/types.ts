@@ -171,9 +171,16 @@ export type RiskAlertEvent =
       kind: 'feed-stale';
       time: number;
       exchange: string;
-      /** null: the whole exchange feed. */
+      /**
+       * null: the whole exchange feed. Markets and the whole exchange are tracked apart; a live event of
+       * a market also re-arms the whole exchange (an exchange with a live market is live), so recovery
+       * may be reported per market. A whole-exchange live event does not re-arm the markets.
+       */
       symbol: string | null;
-      /** true when the feed went stale or offline; false when it is live again (re-arms the alert). */
+      /**
+       * true when the feed went stale or offline; false when it is live again (re-arms the alert). The
+       * first event of a feed may be either: a feed stale at the first event fires.
+       */
       stale: boolean;
       /** How old the newest data is, for the message. */
       ageMs: number | null;
