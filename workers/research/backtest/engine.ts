@@ -263,9 +263,9 @@ function simulate(
  *   `fromFill`. A bar takes at most 1000 orders: more stop the run at that bar, with nothing of it kept.
  *
  * The loop allocates nothing per bar: one BarContext updated in place, typed arrays preallocated,
- * signals, fills and round trips logged as numbers (their objects are built once, at the end), the
- * metrics' statistics gathered a block of bars behind the loop; a strategy's indicators are computed
- * once, vectorised, in `prepare`.
+ * signals, fills and round trips logged as numbers (their objects, like the drawdown and position
+ * series, are built when the result's field is first read), the metrics' statistics gathered a block of
+ * bars behind the loop; a strategy's indicators are computed once, vectorised, in `prepare`.
  */
 export function runBacktest(
   bars: Bars,
