@@ -1,7 +1,9 @@
 import { columnsFromRows, type CandleColumns, type OhlcvRow } from '../market/candle-series.js';
 import type { FillRecord } from '../trading/types.js';
+import type { AlertEvaluator } from './evaluator.js';
 import type {
   AlertCommon,
+  AlertFiring,
   MacdAlert,
   OrderFilledAlert,
   PercentMoveAlert,
@@ -13,6 +15,7 @@ import type {
 // Builders for the alert tests: a valid spec of each kind, overridable field by field.
 
 export const T0 = Date.UTC(2024, 0, 15, 12, 0, 0);
+export const SEC = 1000;
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
 
@@ -120,4 +123,17 @@ export function hourlyCandles(closes: readonly number[], start = T0): CandleColu
     return [start + i * HOUR, open, Math.max(open, c), Math.min(open, c), c, 1];
   });
   return columnsFromRows(rows);
+}
+
+export const LIVE = { live: true };
+
+/** Feeds prices one second apart from `start`; returns every firing. */
+export function feed(
+  ev: AlertEvaluator,
+  symbol: string,
+  prices: number[],
+  start = T0,
+  step = SEC,
+): AlertFiring[] {
+  return prices.flatMap((p, i) => ev.price(symbol, start + i * step, p, LIVE));
 }
