@@ -9,6 +9,11 @@ import type { VaultApi } from './vault/api.js';
 import type { PortfolioApi } from './trading/portfolio/api.js';
 import type { ResearchApi } from './research/api.js';
 import type { StrategyRunsApi } from './trading/strategies/api.js';
+import type { AlertsApi } from './alerts/api.js';
+import type { ReportsApi } from './reports/api.js';
+import type { DataApi } from './data/api.js';
+import type { AuditApi } from './audit/api.js';
+import type { MonitorApi } from './monitor/api.js';
 
 export type { MarketApi } from './market/api.js';
 export type { Connection, FeedStatus, MarketEvent, MarketListener } from './market/events.js';
@@ -45,6 +50,11 @@ export type * from './research/api.js';
 export type * from './research/backtest/types.js';
 export type * from './research/strategies/spec.js';
 export type * from './trading/strategies/api.js';
+export type * from './alerts/api.js';
+export type * from './reports/api.js';
+export type * from './data/api.js';
+export type * from './audit/api.js';
+export type * from './monitor/api.js';
 
 export interface EngineApi {
   market: MarketApi;
@@ -54,6 +64,16 @@ export interface EngineApi {
   portfolio: PortfolioApi;
   /** Served by the engine worker: live strategy runs and history downloads. */
   strategies: StrategyRunsApi;
+  /** Price, indicator, fill and risk alerts, evaluated on the market and trading events. */
+  alerts: AlertsApi;
+  /** Tax reports from every account's fills, and trades imported from other exchanges. */
+  reports: ReportsApi;
+  /** Exports (trades, orders, fills, equity, the whole database), database import, candle import. */
+  data: DataApi;
+  /** The audit log's hash chain: filters, export and the integrity check. */
+  audit: AuditApi;
+  /** Feed rates, gaps, latencies and queue depths for the Monitor screen. */
+  monitor: MonitorApi;
 }
 
 /** Served by the research worker (`workers/research.worker.ts`), which the page starts on first use. */

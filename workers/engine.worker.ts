@@ -4,7 +4,7 @@ import type { EngineApi } from './api.js';
 import { createMarketSource } from './exchange/exchanges.js';
 import type { MarketEvent, MarketListener } from './market/events.js';
 import { MarketService } from './market/market-service.js';
-import { EngineFailure, engineError, type EngineError } from './shared/errors.js';
+import { asData } from './shared/as-data.js';
 import { LyraDb } from './store/db.js';
 import { MarketStore } from './store/market-store.js';
 import { LeaderLink } from './trading/leadership.js';
@@ -25,6 +25,12 @@ import type { StrategyRunListener } from './trading/strategies/api.js';
 import { testConnection as testAccountConnection } from './trading/live/connection-test.js';
 import { PortfolioService } from './trading/portfolio/portfolio-service.js';
 import { StrategyRunService } from './trading/strategies/strategy-run-service.js';
+import type { EngineParts } from './engine-parts.js';
+import { createAlertsApi } from './alerts/handlers.js';
+import { createReportsApi } from './reports/handlers.js';
+import { createDataApi } from './data/handlers.js';
+import { createAuditApi } from './audit/handlers.js';
+import { createMonitorApi } from './monitor/handlers.js';
 
 // The worker's edge: comlink lives here and in src/lib/engine, nowhere else.
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -101,21 +107,6 @@ function startTrading(exchange: string): void {
   });
 }
 
-/** Rejections cross as plain EngineError objects so the UI can show them without guessing. */
-async function asData<T>(work: () => Promise<T> | T): Promise<T> {
-  try {
-    return await work();
-  } catch (e) {
-    const error: EngineError =
-      e instanceof EngineFailure
-        ? e.error
-        : typeof e === 'object' && e !== null && typeof (e as EngineError).code === 'string'
-          ? (e as EngineError)
-          : engineError('internal', `The engine failed: ${e instanceof Error ? e.message : String(e)}`);
-    throw error;
-  }
-}
-
 function buffersOf(events: MarketEvent[]): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
   for (const e of events) {
@@ -127,6 +118,16 @@ function buffersOf(events: MarketEvent[]): ArrayBuffer[] {
 }
 
 let listenerCount = 0;
+
+const parts: EngineParts = {
+  db,
+  market,
+  marketStore,
+  trading,
+  portfolio,
+  origin: scope.location.origin,
+  online: () => scope.navigator.onLine,
+};
 
 const api: EngineApi = {
   market: {
@@ -236,6 +237,11 @@ const api: EngineApi = {
       ),
     cancelDownload: (jobId) => asData(() => strategies.cancelDownload(jobId)),
   },
+  alerts: createAlertsApi(parts),
+  reports: createReportsApi(parts),
+  data: createDataApi(parts),
+  audit: createAuditApi(parts),
+  monitor: createMonitorApi(parts),
 };
 
 Comlink.expose(api);

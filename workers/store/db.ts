@@ -16,6 +16,8 @@ import type { TwinRecord } from '../trading/twin/twin-record.js';
 import type { ExchangeAccountRow, VaultStateRow, WrappedKeyRecord } from '../vault/vault-records.js';
 import type { DatasetSummary } from '../research/api.js';
 import type { StrategyRunView } from '../trading/strategies/api.js';
+import type { AlertFiringRow, AlertRow } from '../alerts/rows.js';
+import type { ImportedFillRow, ImportRow } from '../reports/rows.js';
 import { schemaVersions } from './schema.js';
 
 export interface MarketRow extends MarketInfo {
@@ -126,6 +128,10 @@ export class LyraDb extends Dexie {
   portfolioCache!: Table<SettingRow, string>;
   datasets!: Table<DatasetRow, string>;
   strategyRuns!: Table<StrategyRunRow, string>;
+  alerts!: Table<AlertRow, string>;
+  alertFirings!: Table<AlertFiringRow, string>;
+  imports!: Table<ImportRow, string>;
+  importedFills!: Table<ImportedFillRow, string>;
 
   constructor(name = 'lyra', options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);

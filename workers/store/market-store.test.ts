@@ -55,6 +55,8 @@ describe('schema', () => {
     expect(db.verno).toBe(schemaVersions[schemaVersions.length - 1]!.version);
     expect(db.tables.map((t) => t.name).sort()).toEqual([
       'accounts',
+      'alertFirings',
+      'alerts',
       'algos',
       'audit',
       'backupOutbox',
@@ -66,6 +68,8 @@ describe('schema', () => {
       'equityBlocks',
       'exchangeAccounts',
       'fills',
+      'importedFills',
+      'imports',
       'markets',
       'orders',
       'portfolioCache',

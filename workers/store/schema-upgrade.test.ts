@@ -23,6 +23,7 @@ const twinTables = ['twins'] as const;
 const syncTables = ['syncState', 'backupOutbox'] as const;
 const portfolioTables = ['equityBlocks', 'cashFlows', 'portfolioCache'] as const;
 const researchTables = ['datasets', 'strategyRuns'] as const;
+const reportTables = ['alerts', 'alertFirings', 'imports', 'importedFills'] as const;
 
 let n = 0;
 const opened: Dexie[] = [];
@@ -136,6 +137,7 @@ describe('schema upgrade from version 1', () => {
         ...syncTables,
         ...portfolioTables,
         ...researchTables,
+        ...reportTables,
       ].sort(),
     );
 
@@ -315,6 +317,7 @@ describe('schema upgrade from version 2 to 3', () => {
         ...syncTables,
         ...portfolioTables,
         ...researchTables,
+        ...reportTables,
       ].sort(),
     );
 
@@ -412,6 +415,7 @@ describe('schema upgrade from version 3 to 4', () => {
         ...syncTables,
         ...portfolioTables,
         ...researchTables,
+        ...reportTables,
       ].sort(),
     );
     expect(await db.markets.count()).toBe(2);
@@ -510,6 +514,7 @@ describe('schema upgrade from version 5 to 6', () => {
         ...syncTables,
         ...portfolioTables,
         ...researchTables,
+        ...reportTables,
       ].sort(),
     );
     expect(await db.markets.count()).toBe(2);

@@ -78,4 +78,16 @@ export const schemaVersions: ReadonlyArray<{ version: number; stores: Readonly<R
       strategyRuns: 'id, status',
     },
   },
+  {
+    version: 8,
+    stores: {
+      // Alerts: the rules the user set (with their armed/disarmed state, so a reload does not fire a
+      // crossing twice) and every firing. Imports: trades brought in from other exchanges' CSV exports,
+      // kept apart from the trading engine's own fills, one row per import file for undo and listing.
+      alerts: 'id, status, symbol',
+      alertFirings: 'id, alertId, time',
+      imports: 'id, createdAt',
+      importedFills: 'id, importId, accountId, symbol, time',
+    },
+  },
 ];

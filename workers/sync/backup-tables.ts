@@ -23,6 +23,10 @@ export const backedUpTables = [
   'cashFlows',
   'datasets',
   'strategyRuns',
+  'alerts',
+  'alertFirings',
+  'imports',
+  'importedFills',
 ] as const;
 
 export const notBackedUp = [

@@ -19,7 +19,17 @@ import type {
   UnlockSecret,
   VaultApi,
   VaultListener,
+  AlertsApi,
+  ReportsApi,
+  DataApi,
+  AuditApi,
+  MonitorApi,
 } from '$workers/api';
+import { alertsClient, type AlertsClient } from './alerts-client';
+import { reportsClient, type ReportsClient } from './reports-client';
+import { dataClient, type DataClient } from './data-client';
+import { auditClient, type AuditClient } from './audit-client';
+import { monitorClient, type MonitorClient } from './monitor-client';
 
 /**
  * The UI's only door to the engine. Comlink stays here: screens call typed async functions and get
@@ -57,6 +67,11 @@ export interface Engine {
   strategies: Omit<StrategyRunsApi, 'subscribe' | 'unsubscribe'> & {
     subscribe(listener: StrategyRunListener): Promise<() => void>;
   };
+  alerts: AlertsClient;
+  reports: ReportsClient;
+  data: DataClient;
+  audit: AuditClient;
+  monitor: MonitorClient;
 }
 
 /** A progress listener crosses to the worker as a proxy; none stays none. */
@@ -113,6 +128,11 @@ export function engine(): Engine {
     backups: BackupApi;
     portfolio: PortfolioApi;
     strategies: StrategyRunsApi;
+    alerts: AlertsApi;
+    reports: ReportsApi;
+    data: DataApi;
+    audit: AuditApi;
+    monitor: MonitorApi;
   }>(worker);
   // Comlink proxies nested property paths at runtime; its types only model them for proxy-marked values.
   const market = remote.market as unknown as Comlink.Remote<MarketApi>;
@@ -240,6 +260,11 @@ export function engine(): Engine {
       downloadHistory: (r, job, on) => s.downloadHistory(r, job, progress(on)),
       cancelDownload: (job) => s.cancelDownload(job),
     },
+    alerts: alertsClient(remote.alerts as unknown as Comlink.Remote<AlertsApi>),
+    reports: reportsClient(remote.reports as unknown as Comlink.Remote<ReportsApi>),
+    data: dataClient(remote.data as unknown as Comlink.Remote<DataApi>),
+    audit: auditClient(remote.audit as unknown as Comlink.Remote<AuditApi>),
+    monitor: monitorClient(remote.monitor as unknown as Comlink.Remote<MonitorApi>),
   };
   return instance;
 }
