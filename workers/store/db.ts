@@ -135,6 +135,9 @@ export class LyraDb extends Dexie {
 
   constructor(name = 'lyra', options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);
-    for (const { version, stores } of schemaVersions) this.version(version).stores(stores);
+    for (const { version, stores, upgrade } of schemaVersions) {
+      const declared = this.version(version).stores(stores);
+      if (upgrade) declared.upgrade(upgrade);
+    }
   }
 }

@@ -6,6 +6,9 @@ import { LyraDb } from './db.js';
 import { schemaVersions } from './schema.js';
 import { btcUsdt } from '../market/test-markets.js';
 import { newTwin } from '../trading/twin/twin-record.js';
+import { TradingStore } from '../trading/trading-store.js';
+import { AUDIT_HEAD_KEY, entryHash, GENESIS_HASH } from '../audit/audit-chain.js';
+import { verifyAuditLog } from '../audit/verify-log.js';
 
 const tradingTables = [
   'accounts',
@@ -628,6 +631,91 @@ describe('schema upgrade from version 6 to 7', () => {
     expect(row?.close).toBeInstanceOf(Float64Array);
     expect([...row!.close]).toEqual([1, 2]);
     expect((await db.datasets.orderBy('createdAt').first())?.id).toBe('d1');
+  });
+});
+
+async function seedVersion7(name: string, auditRows: number): Promise<void> {
+  await seedVersion6(name);
+  const old = new Dexie(name);
+  for (const v of schemaVersions.slice(0, 7)) old.version(v.version).stores(v.stores);
+  await old.open();
+  expect(old.verno).toBe(7);
+  await old.table('audit').bulkAdd(
+    Array.from({ length: auditRows }, (_, i) => ({
+      time: t0 + i,
+      kind: i % 3 === 0 ? 'order-filled' : 'order-accepted',
+      accountId: 'paper:binance',
+      orderId: `o${i}`,
+      symbol: 'BTC/USDT',
+      rule: null,
+      message: `entry ${i}`,
+      details: { price: 100 + i / 8, filled: i % 2 === 0 },
+    })),
+  );
+  await old.table('tradingState').put({ key: 'breaker:paper:binance', value: { halted: false } });
+  old.close();
+}
+
+describe('schema upgrade from version 7 to 8', () => {
+  it('chains every audit entry written before, in sequence order, and writes the chain head', async () => {
+    const name = `upgrade-${n++}`;
+    // More than one page of the upgrade's walk, after the version-2 entry the earlier seeds left.
+    await seedVersion7(name, 1_200);
+    const raw = new Dexie(name);
+    for (const v of schemaVersions.slice(0, 7)) raw.version(v.version).stores(v.stores);
+    const before = (await raw.table('audit').orderBy(':id').toArray()) as AuditEntry[];
+    raw.close();
+    expect(before.every((e) => e.hash === undefined)).toBe(true);
+
+    const db = new LyraDb(name);
+    opened.push(db);
+    await db.open();
+    expect(db.verno).toBe(8);
+    for (const t of reportTables) expect(await db.table(t).count(), t).toBe(0);
+    const after = await db.audit.orderBy(':id').toArray();
+    expect(after).toHaveLength(1_201);
+    let prev = GENESIS_HASH;
+    after.forEach((e, i) => {
+      // Every field the entry had is kept as it was; only the chain's two are added.
+      expect({ ...e, hash: undefined, prevHash: undefined }).toEqual({
+        ...before[i],
+        hash: undefined,
+        prevHash: undefined,
+      });
+      expect(e.prevHash).toBe(prev);
+      expect(e.hash).toBe(entryHash(prev, before[i]!));
+      prev = e.hash!;
+    });
+    expect((await db.tradingState.get(AUDIT_HEAD_KEY))?.value).toEqual({
+      seq: after.at(-1)!.seq,
+      hash: prev,
+      count: 1_201,
+    });
+    expect((await db.tradingState.get('breaker:paper:binance'))?.value).toEqual({ halted: false });
+    const check = await verifyAuditLog(db);
+    expect(check).toMatchObject({ intact: true, checked: 1_201, problemCount: 0 });
+
+    // New entries continue the chain from the upgraded head.
+    await new TradingStore(db).commit({
+      audit: [{ ...before[1]!, seq: undefined, message: 'after the upgrade' }],
+    });
+    const last = await db.audit.orderBy(':id').last();
+    expect(last?.prevHash).toBe(prev);
+    expect(await verifyAuditLog(db)).toMatchObject({ intact: true, checked: 1_202 });
+  });
+
+  it('leaves an empty log without a head, and the check calls it intact', async () => {
+    const name = `upgrade-${n++}`;
+    const old = new Dexie(name);
+    for (const v of schemaVersions.slice(0, 7)) old.version(v.version).stores(v.stores);
+    await old.open();
+    old.close();
+    const db = new LyraDb(name);
+    opened.push(db);
+    await db.open();
+    expect(db.verno).toBe(8);
+    expect(await db.tradingState.get(AUDIT_HEAD_KEY)).toBeUndefined();
+    expect(await verifyAuditLog(db)).toMatchObject({ intact: true, checked: 0, head: null, problems: [] });
   });
 });
 

@@ -1,8 +1,18 @@
+import type { Transaction } from 'dexie';
+import { chainExistingAudit, type AuditTable, type StateTable } from '../audit/audit-chain.js';
+
+export interface SchemaVersion {
+  version: number;
+  stores: Readonly<Record<string, string>>;
+  /** Rewrites rows the version's change concerns, inside Dexie's upgrade transaction (only when upgrading). */
+  upgrade?: (tx: Transaction) => Promise<void>;
+}
+
 /**
  * IndexedDB schema versions. Append a new entry for every change; never edit a published one (users'
  * databases were created from it). Each new version gets an upgrade test that seeds the previous one.
  */
-export const schemaVersions: ReadonlyArray<{ version: number; stores: Readonly<Record<string, string>> }> = [
+export const schemaVersions: ReadonlyArray<SchemaVersion> = [
   {
     version: 1,
     stores: {
@@ -89,5 +99,8 @@ export const schemaVersions: ReadonlyArray<{ version: number; stores: Readonly<R
       imports: 'id, createdAt',
       importedFills: 'id, importId, accountId, symbol, time',
     },
+    // The audit log becomes a hash chain: entries written before it are chained in sequence order.
+    upgrade: (tx) =>
+      chainExistingAudit(tx.table('audit') as AuditTable, tx.table('tradingState') as StateTable),
   },
 ];

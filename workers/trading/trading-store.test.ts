@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LyraDb } from '../store/db.js';
 import { TradingStore } from './trading-store.js';
+import { AUDIT_HEAD_KEY, entryHash, GENESIS_HASH, type AuditHead } from '../audit/audit-chain.js';
 import type {
   AlgoRecord,
   AuditEntry,
@@ -290,7 +291,12 @@ describe('TradingStore.commit', () => {
     await store.commit({ audit: [replay, entry({ seq: 99_999, message: 'third' })] });
     const all = await db.audit.toArray();
     expect(all.map((e) => e.message)).toEqual(['first', 'second', 'tampered', 'third']);
-    expect(all[0]).toEqual({ ...entry({ message: 'first' }), seq: first!.seq });
+    expect(all[0]).toEqual({
+      ...entry({ message: 'first' }),
+      seq: first!.seq,
+      prevHash: GENESIS_HASH,
+      hash: first!.hash,
+    });
     const seqs = all.map((e) => e.seq!);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(new Set(seqs).size).toBe(4);
@@ -535,5 +541,68 @@ describe('TradingStore.resetAccount', () => {
       store.resetAccount(account(A, '1'), entry({ details: { bad: (() => 0) as unknown as string } }), []),
     ).rejects.toThrow();
     expect(await snapshot(db)).toEqual(before);
+  });
+});
+
+describe('TradingStore: the audit hash chain', () => {
+  async function head(db: LyraDb): Promise<AuditHead | undefined> {
+    return (await db.tradingState.get(AUDIT_HEAD_KEY))?.value as AuditHead | undefined;
+  }
+
+  it('chains every entry to the one before, across many commits and a reset, and keeps the head on the last', async () => {
+    const { db, store } = fresh();
+    let message = 0;
+    for (const size of [1, 3, 2, 5, 1, 4]) {
+      const audit = Array.from({ length: size }, () =>
+        entry({ message: String(message++), time: t0 + message }),
+      );
+      await store.commit({ orders: [order(`o${message}`)], audit });
+    }
+    await store.resetAccount(account(), entry({ kind: 'account', message: 'reset' }), []);
+    const log = await db.audit.orderBy(':id').toArray();
+    expect(log).toHaveLength(17);
+    let prev = GENESIS_HASH;
+    for (const e of log) {
+      expect(e.prevHash).toBe(prev);
+      expect(e.hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(e.hash).toBe(entryHash(prev, e));
+      prev = e.hash!;
+    }
+    expect(await head(db)).toEqual({ seq: log.at(-1)!.seq, hash: prev, count: 17 });
+  });
+
+  it('ignores hashes a caller passes: the store computes them', async () => {
+    const { db, store } = fresh();
+    await store.commit({ audit: [entry({ hash: 'f'.repeat(64), prevHash: 'e'.repeat(64), message: 'x' })] });
+    const [stored] = await db.audit.toArray();
+    expect(stored!.prevHash).toBe(GENESIS_HASH);
+    expect(stored!.hash).toBe(entryHash(GENESIS_HASH, entry({ message: 'x' })));
+  });
+
+  it('writes the head in the same transaction as the entries: a failed commit leaves neither', async () => {
+    const { db, store } = fresh();
+    await store.commit({ audit: [entry({ message: 'kept' })] });
+    const before = { log: await db.audit.toArray(), head: await head(db) };
+    await expect(
+      store.commit({
+        orders: [order('o1')],
+        // Refused after the audit rows and the head were written in this transaction.
+        fills: [{ ...fill('f1', 'o1'), id: undefined as unknown as string }],
+        audit: [entry({ message: 'lost' })],
+      }),
+    ).rejects.toThrow();
+    await expect(
+      store.commit({
+        audit: [entry({ message: 'ok' }), entry({ details: { f: (() => 1) as unknown as string } })],
+      }),
+    ).rejects.toThrow();
+    expect({ log: await db.audit.toArray(), head: await head(db) }).toEqual(before);
+
+    // The next commit continues from the surviving head.
+    await store.commit({ audit: [entry({ message: 'next' })] });
+    const log = await db.audit.orderBy(':id').toArray();
+    expect(log.map((e) => e.message)).toEqual(['kept', 'next']);
+    expect(log[1]!.prevHash).toBe(log[0]!.hash);
+    expect(await head(db)).toEqual({ seq: log[1]!.seq, hash: log[1]!.hash, count: 2 });
   });
 });

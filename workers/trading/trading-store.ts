@@ -10,6 +10,8 @@ import type {
   PositionRecord,
 } from './types.js';
 import { terminalStatuses } from './types.js';
+import { appendAudit } from '../audit/audit-chain.js';
+import { queryAudit } from '../audit/audit-query.js';
 
 /** Everything one decision changes. Written in one transaction together with its audit entries. */
 export interface TradingChanges {
@@ -52,8 +54,8 @@ export class TradingStore {
         if (changes.closedTrades?.length) await db.closedTrades.bulkPut(changes.closedTrades);
         if (changes.algos?.length) await db.algos.bulkPut(changes.algos);
         if (changes.state?.length) await db.tradingState.bulkPut(changes.state);
-        // Audit entries are only ever added: never put over an existing sequence number.
-        if (changes.audit.length) await db.audit.bulkAdd(changes.audit.map(({ seq: _seq, ...e }) => e));
+        // Audit entries are only ever added, chained after the log's head, which moves in this transaction.
+        await appendAudit(db.audit, db.tradingState, changes.audit);
       },
     );
   }
@@ -102,17 +104,9 @@ export class TradingStore {
     return (await this.db.tradingState.get(key))?.value as T | undefined;
   }
 
+  /** The log for the screen, newest first, filtered as the audit domain filters it. */
   async audit(filter: AuditFilter): Promise<AuditEntry[]> {
-    const limit = Math.min(Math.max(1, Math.floor(filter.limit ?? 500)), 5000);
-    const since = filter.since ?? 0;
-    let collection = this.db.audit.where('time').aboveOrEqual(since).reverse();
-    if (filter.kind) collection = collection.filter((e) => e.kind === filter.kind);
-    if (filter.symbol) collection = collection.filter((e) => e.symbol === filter.symbol);
-    if (filter.orderId) {
-      const id = filter.orderId;
-      collection = collection.filter((e) => e.orderId === id || (e.orderId?.startsWith(`${id}-`) ?? false));
-    }
-    return collection.limit(limit).toArray();
+    return queryAudit(this.db, filter);
   }
 
   /** A paper reset removes the account's orders, fills, positions and algos in one transaction, and says so in the audit log. */
@@ -130,8 +124,7 @@ export class TradingStore {
           await table.where('accountId').equals(account.id).delete();
         await db.accounts.put(account);
         await db.tradingState.bulkPut(state);
-        const { seq: _seq, ...entry } = audit;
-        await db.audit.add(entry);
+        await appendAudit(db.audit, db.tradingState, [audit]);
       },
     );
   }

@@ -214,4 +214,8 @@ export interface AuditEntry {
   rule: string | null;
   message: string;
   details: Record<string, string | number | boolean | null>;
+  /** The previous entry's hash (a fixed genesis value for the first): set by the store, never by callers. */
+  prevHash?: string;
+  /** SHA-256 (hex) over prevHash and every other field but seq: the audit chain. Set by the store. */
+  hash?: string;
 }
