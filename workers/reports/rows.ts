@@ -1,8 +1,24 @@
+import type { LayoutId } from '../trade-import/types.js';
 import type { FillRecord } from '../trading/types.js';
 
-/** One imported file: what it held, so the screen can list imports and undo one. Placeholder shape. */
+/** One imported file: what it held, so the screen can list imports and undo one. */
 export interface ImportRow {
   id: string;
+  /** The file's name as chosen (or "pasted text"), for the list. */
+  fileName: string;
+  /** The account the import went into (a generic file's rows may name others; see `accounts`). */
+  accountId: string;
+  /** Every account the added fills belong to, sorted. */
+  accounts: string[];
+  layout: LayoutId;
+  /** Fills this import added (trades already stored by an earlier import are not counted). */
+  rows: number;
+  /** Trades of the file that were already stored when it was imported. */
+  alreadyImported: number;
+  /** Earliest and latest time of the added fills, epoch ms. */
+  firstTime: number;
+  lastTime: number;
+  symbols: string[];
   createdAt: number;
 }
 
