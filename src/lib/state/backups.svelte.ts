@@ -118,7 +118,7 @@ class BackupsState {
     return this.actions.run('restore', async () => {
       await engine().backups.restore(id);
       this.preview = null;
-      announceRestore(id);
+      announceDataReplaced({ versionId: id });
       location.reload();
     });
   }
@@ -161,10 +161,11 @@ class BackupsState {
   }
 }
 
-function announceRestore(versionId: string): void {
+/** Tells the other tabs that this device's data was replaced (a restore or a database import). */
+export function announceDataReplaced(detail: { versionId: string } | { imported: true }): void {
   if (typeof BroadcastChannel === 'undefined') return;
   const channel = new BroadcastChannel(RESTORED_CHANNEL);
-  channel.postMessage({ versionId });
+  channel.postMessage(detail);
   channel.close();
 }
 
