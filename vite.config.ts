@@ -32,6 +32,8 @@ export default defineConfig(({ mode }) => ({
         maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
         // Exchange traffic must never be answered from the cache: stale prices are worse than none.
         navigateFallbackDenylist: [/^\/api\//, /^\/ws/, /^\/healthz/, /^\/metrics/],
+        // Alert notifications: a click focuses Lyra at /alerts (static/alert-notifications.js).
+        importScripts: ['alert-notifications.js'],
       },
       devOptions: { enabled: false },
     }),

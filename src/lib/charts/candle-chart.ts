@@ -53,6 +53,10 @@ export interface CandleChart {
   resetZoom(): void;
   /** Re-reads the CSS variables (after a theme change). */
   refreshTheme(): void;
+  /** The price at a point of the viewport (a pointer's clientX/Y), or null outside the plot. */
+  priceAt(clientX: number, clientY: number): number | null;
+  /** The plot area, where pointer events land. */
+  readonly over: HTMLElement;
 }
 
 /** Padding of the full x range, in candle intervals: a little room after the last candle. */
@@ -577,5 +581,15 @@ export function createCandleChart(el: HTMLElement, opts: CandleChartOptions): Ca
       prCached = 0;
       shell.invalidateAxes();
     },
+
+    priceAt(clientX, clientY) {
+      const r = u.over.getBoundingClientRect();
+      if (n === 0 || clientX < r.left || clientX > r.right || clientY < r.top || clientY > r.bottom)
+        return null;
+      const v = u.posToVal(clientY - r.top, 'y');
+      return Number.isFinite(v) && v > 0 ? v : null;
+    },
+
+    over: u.over,
   };
 }
