@@ -5,6 +5,7 @@ import { BookSync, type BookDiff } from './book-sync.js';
 import { CandleSeries, type CandleColumns } from './candle-series.js';
 import type { MarketEvent } from './events.js';
 import type { MarketSource } from './market-source.js';
+import { noMarketProbe, type FeedStream, type MarketProbe } from './market-probe.js';
 import { L2Book } from './order-book.js';
 import type { Sleeper } from './sleeper.js';
 import type { Timeframe } from './timeframes.js';
@@ -31,6 +32,8 @@ export interface SessionDeps {
   random: () => number;
   notice: (error: EngineError) => void;
   config: SessionConfig;
+  /** Counts messages, gaps, resyncs and reconnects for the monitor. */
+  probe?: MarketProbe;
 }
 
 export interface LoopFailure {
@@ -40,6 +43,7 @@ export interface LoopFailure {
 }
 
 type Loop = 'book' | 'trades' | 'ticker';
+const streamOf: Record<Loop, FeedStream> = { book: 'book', trades: 'trades', ticker: 'tickers' };
 
 const asEngineError = (e: unknown): EngineError => (e instanceof EngineFailure ? e.error : fromCcxtError(e));
 
@@ -78,6 +82,7 @@ export class FocusSession {
   private candlesSource: 'live' | 'stored' = 'stored';
   lastMessageAt: number | null = null;
   lastBookAt: number | null = null;
+  private readonly probe: MarketProbe;
 
   constructor(
     private readonly deps: SessionDeps,
@@ -88,6 +93,7 @@ export class FocusSession {
     this.sync = new BookSync(this.book);
     this.tape = new TradeTape(500);
     this.candles = new CandleSeries(timeframeValue, deps.config.candleLimit);
+    this.probe = deps.probe ?? noMarketProbe;
   }
 
   get timeframe(): Timeframe {
@@ -266,6 +272,7 @@ export class FocusSession {
   }
 
   private markMessage(loop: Loop): void {
+    this.probe.message(this.deps.exchange, streamOf[loop]);
     const now = this.deps.now();
     this.lastMessageAt = now;
     this.progressAt.set(loop, now);
@@ -311,6 +318,7 @@ export class FocusSession {
           return;
         }
         if ((this.progressAt.get(name) ?? -Infinity) >= startedAt) attempt = 0;
+        this.probe.reconnect(this.deps.exchange, streamOf[name]);
         const delay = backoffDelay(attempt++, undefined, this.deps.random);
         this.failures.set(name, { loop: name, error, retryAt: this.deps.now() + delay });
         await this.deps.sleeper.sleep(delay, this.signal);
@@ -344,6 +352,7 @@ export class FocusSession {
       },
       onInvalid: (error) => {
         this.deps.notice(error);
+        this.probe.gap(this.deps.exchange);
         // The dropped message may have carried level changes: the book can no longer be trusted.
         this.sync.desync();
         this.bookSuspect = true;
@@ -367,6 +376,7 @@ export class FocusSession {
     if (outcome.kind === 'applied') {
       this.bookDirty = true;
     } else if (outcome.kind === 'resnapshot') {
+      this.probe.gap(this.deps.exchange);
       this.bookSuspect = true;
       this.deps.notice({
         code: 'book-gap',
@@ -388,6 +398,8 @@ export class FocusSession {
           if (this.signal.aborted) return;
           this.markMessage('book');
           if (this.sync.onSnapshot(snap).kind === 'applied') {
+            // The first load is not a resync; any later one replaces a book that was lost.
+            if (this.bookLoadedAt !== null) this.probe.resync(this.deps.exchange);
             this.bookLoadedAt = this.deps.now();
             this.bookSuspect = false;
             this.bookDirty = true;
@@ -477,6 +489,7 @@ export class FocusSession {
         const source = await this.deps.source();
         const asOf = this.deps.now();
         const fetched = await source.fetchCandles(this.symbol, tf, undefined, config.candleLimit);
+        this.probe.message(exchange, 'candles');
         if (stale()) return;
         const series = new CandleSeries(tf, config.candleLimit);
         series.merge(fetched);
@@ -515,6 +528,7 @@ export class FocusSession {
       const since = this.candles.lastTime;
       const asOf = this.deps.now();
       const recent = await source.fetchCandles(this.symbol, tf, since, this.deps.config.candleLimit);
+      this.probe.message(this.deps.exchange, 'candles');
       if (this.signal.aborted || generation !== this.candleGeneration) return;
       this.candles.merge(recent);
       this.candlesAsOf = asOf;

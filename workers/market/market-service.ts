@@ -4,6 +4,7 @@ import { backoffDelay } from './backoff.js';
 import type { Connection, FeedStatus, MarketEvent, MarketListener } from './events.js';
 import { FocusSession, type SessionConfig } from './focus-session.js';
 import type { MarketSource } from './market-source.js';
+import { noMarketProbe, type MarketProbe } from './market-probe.js';
 import type { MarketAccess } from '../trading/market-link.js';
 import { Sleeper } from './sleeper.js';
 import { isTimeframe, type Timeframe } from './timeframes.js';
@@ -57,6 +58,18 @@ export interface StartResult {
   timeframe: Timeframe;
 }
 
+/**
+ * A batch as delivered: `sentAt` is when it left the engine (epoch ms, from performance.timeOrigin plus
+ * performance.now()), so the page can time it to the frame that shows it. A property of the array, not an
+ * event: structured clone carries it across, and readers that only iterate the events never see it.
+ */
+export type StampedBatch = MarketEvent[] & { sentAt?: number };
+
+/** The same clock on both sides of the worker boundary: epoch milliseconds with sub-ms precision. */
+export function epochNow(): number {
+  return typeof performance !== 'undefined' ? performance.timeOrigin + performance.now() : Date.now();
+}
+
 export interface StorageReport {
   usage: number | null;
   quota: number | null;
@@ -98,6 +111,16 @@ export class MarketService {
   private readonly lifetime = new AbortController();
   private forcedReconnectAt = 0;
   private focusQueue: Promise<void> = Promise.resolve();
+  private probe: MarketProbe = noMarketProbe;
+  /** Handed to every session once: it forwards to whichever probe is attached now. */
+  private readonly probeRelay: MarketProbe = {
+    message: (exchange, stream, count) => this.probe.message(exchange, stream, count),
+    gap: (exchange) => this.probe.gap(exchange),
+    resync: (exchange) => this.probe.resync(exchange),
+    reconnect: (exchange, stream) => this.probe.reconnect(exchange, stream),
+  };
+  /** Most events waiting for one flush since the monitor last asked. */
+  private pendingPeak = 0;
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -214,6 +237,24 @@ export class MarketService {
     this.flush();
   }
 
+  /** The monitor counts what arrives from here on. */
+  observe(probe: MarketProbe): void {
+    this.probe = probe;
+  }
+
+  /** The feed's connection as the page last heard it. */
+  currentStatus(): FeedStatus {
+    return this.status;
+  }
+
+  /** Events waiting for the next flush now, and the most since the previous call (the monitor is the one reader). */
+  pendingDepth(): { depth: number; peak: number } {
+    const depth = this.pending.length;
+    const peak = Math.max(this.pendingPeak, depth);
+    this.pendingPeak = depth;
+    return { depth, peak };
+  }
+
   subscribe(listener: MarketListener): number {
     const id = this.nextListenerId++;
     this.listeners.set(id, listener);
@@ -322,6 +363,7 @@ export class MarketService {
         random: this.random,
         notice: (error) => this.push({ type: 'notice', error, at: this.now() }),
         config: this.config,
+        probe: this.probeRelay,
       },
       symbol,
       timeframe,
@@ -406,6 +448,7 @@ export class MarketService {
     if (!this.source || !this.online) return;
     try {
       const tickers = await this.source.fetchTickers(this.markets.map((m) => m.symbol));
+      this.probe.message(this.exchangeConfig!.id, 'tickers');
       for (const t of tickers) this.tickers.set(t.symbol, t);
       this.push({ type: 'tickers', tickers });
       await this.deps.store.saveTickers(this.exchangeConfig!.id, tickers);
@@ -508,7 +551,9 @@ export class MarketService {
   flush(): void {
     if (this.session) this.pending.push(...this.session.drain());
     if (this.pending.length === 0) return;
-    const batch = this.pending;
+    if (this.pending.length > this.pendingPeak) this.pendingPeak = this.pending.length;
+    const batch: StampedBatch = this.pending;
+    batch.sentAt = epochNow();
     this.pending = [];
     for (const tap of this.taps) {
       try {

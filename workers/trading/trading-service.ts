@@ -67,6 +67,12 @@ const activeAccountKey = 'active-account';
 const paperIdOf = (exchange: string) => `paper:${exchange}`;
 const liveIdOf = (vaultId: string) => `live:${vaultId}`;
 
+/** Where the trading engine reports its timings, for the monitor. Calls must be cheap. */
+export interface TradingProbe {
+  /** An order's first acknowledgement: from the paper matcher, or the exchange's reply to the send. */
+  orderAcknowledged(venue: 'paper' | 'live', ms: number): void;
+}
+
 export interface TradingConfig {
   tickMs: number;
   /** Symbols with resting orders that the page is not streaming are polled this often. */
@@ -108,6 +114,9 @@ export class TradingService implements TradingPort {
   private readonly twinStore: TwinStore;
   private readonly twins: PaperTwin;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Work waiting in (or running at the head of) the queue; the peak since the monitor last asked. */
+  private queued = 0;
+  private queuedPeak = 0;
   private listeners = new Map<number, TradingListener>();
   private nextListener = 1;
   private timers: Array<ReturnType<typeof setInterval>> = [];
@@ -154,6 +163,19 @@ export class TradingService implements TradingPort {
     this.twinStore = deps.twins ?? new MemoryTwinStore();
     this.twins = new PaperTwin(ctx, this.twinStore, { pollMs: this.config.pollMs });
     this.desk.twins = this.twins;
+  }
+
+  /** The monitor times order round trips from here on. */
+  observe(probe: TradingProbe): void {
+    this.desk.onAcknowledged = (venue, ms) => probe.orderAcknowledged(venue, ms);
+  }
+
+  /** Calls in the one ordered queue now, and the most since the previous call (the monitor is the one reader). */
+  queueDepth(): { depth: number; peak: number } {
+    const depth = this.queued;
+    const peak = Math.max(this.queuedPeak, depth);
+    this.queuedPeak = depth;
+    return { depth, peak };
   }
 
   get isLeader(): boolean {
@@ -408,8 +430,13 @@ export class TradingService implements TradingPort {
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
+    if (++this.queued > this.queuedPeak) this.queuedPeak = this.queued;
     const run = this.queue.then(work);
-    this.queue = run.catch(() => undefined);
+    const settled = run.then(
+      () => void this.queued--,
+      () => void this.queued--,
+    );
+    this.queue = settled;
     return run;
   }
 

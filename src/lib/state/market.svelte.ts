@@ -11,6 +11,8 @@ import type {
   TickerInfo,
   Timeframe,
 } from '$workers/api';
+import type { StampedBatch } from '$workers/market/market-service';
+import { monitorState } from './monitor.svelte';
 
 export interface Notice {
   id: number;
@@ -19,6 +21,9 @@ export interface Notice {
 }
 
 const maxTrades = 60;
+/** Market data a trader watches move; status and notices are not ticks. */
+const isTick = (e: MarketEvent) =>
+  e.type === 'book' || e.type === 'trades' || e.type === 'ticker' || e.type === 'candle';
 
 /**
  * What the market engine reports, as runes the screens render. Big arrays are `$state.raw`: they are
@@ -57,7 +62,11 @@ export class MarketState {
     this.started = true;
     try {
       const market = engine().market;
-      this.unsubscribe = await market.subscribe((events) => this.apply(events));
+      this.unsubscribe = await market.subscribe((events) => {
+        this.apply(events);
+        // Tick-to-paint: from when the engine sent market data to the frame that shows it.
+        if (events.some(isTick)) monitorState.batchApplied((events as StampedBatch).sentAt);
+      });
       const origin = location.origin;
       await market.start({ id: 'binance', restUrl: origin, wsUrl: origin.replace(/^http/, 'ws') });
     } catch (e) {

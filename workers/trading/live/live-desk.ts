@@ -29,6 +29,8 @@ export class LiveDesk extends PaperDesk {
   venue: LiveVenue | null = null;
   /** Paper twins: each live order's twin starts as it goes out and stops when it ends. */
   twins: TwinHooks | null = null;
+  /** Told each order's first acknowledgement and how long it took (the monitor's round-trip histogram). */
+  onAcknowledged: ((venue: 'paper' | 'live', ms: number) => void) | null = null;
   /** Orders with a request on the way: a tick must not send them again meanwhile. */
   private readonly inFlight = new Set<string>();
   /**
@@ -85,18 +87,33 @@ export class LiveDesk extends PaperDesk {
 
   /** Sends an order that is due (new, or an emulated one that triggered). */
   override async execute(order: OrderRecord): Promise<void> {
-    if (!this.live) return super.execute(order);
+    if (!this.live) return this.executePaper(order);
     // Closed venue: the order waits in the outbox until the account is connected again.
     if (!this.venue || this.inFlight.has(order.id) || order.exchangeOrderId) return;
     this.inFlight.add(order.id);
     try {
       // The same moment and the same book: a new order, a triggered emulated one, or a resend (once).
       await this.twins?.start(order);
+      const sentAt = performance.now();
       const result = await this.venue.send(order);
+      if (result.ok) this.onAcknowledged?.('live', performance.now() - sentAt);
       await this.afterRequest(order, result, 'sent');
     } finally {
       this.inFlight.delete(order.id);
     }
+  }
+
+  /**
+   * A paper order is acknowledged when the matcher first takes it (it leaves pending-new). Its round trip
+   * runs from its creation, so the simulated latency the account is set to is part of it, as a trader sees.
+   */
+  private async executePaper(order: OrderRecord): Promise<void> {
+    const waiting = order.status === 'pending-new';
+    await super.execute(order);
+    if (!waiting || !this.onAcknowledged) return;
+    const now = this.ctx.state.open.get(order.id);
+    if (now?.status !== 'pending-new')
+      this.onAcknowledged('paper', Math.max(0, this.ctx.now() - order.createdAt));
   }
 
   /** Orders stored but never confirmed by the exchange (a crash, a failed network): sent again, same id. */
