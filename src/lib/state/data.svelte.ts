@@ -1,6 +1,7 @@
 import { engine } from '$lib/engine/engine';
 import { KeyedActions, type Outcome } from './keyed-actions.svelte';
 import { announceDataReplaced } from './backups.svelte';
+import { downloadBlob } from '$lib/files/download';
 import type {
   CandleCsvPreview,
   CandleImportRequest,
@@ -12,21 +13,6 @@ import type {
   EngineError,
   JobProgress,
 } from '$workers/api';
-
-/** Saves a Blob as a file through a temporary link: made on the device, so it works offline. */
-export function saveBlob(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.rel = 'noopener';
-  a.style.display = 'none';
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // Revoking at once can cancel the download in some browsers; a moment later it is safe.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 type Job = 'export' | 'preview' | 'import';
 
@@ -71,7 +57,7 @@ class DataState {
   exportRecords(request: DataExportRequest) {
     return this.actions.run(`records:${request.kind}:${request.format}`, async () => {
       const file = await engine().data.exportRecords(request);
-      saveBlob(new Blob([file.text], { type: file.mimeType }), file.fileName);
+      downloadBlob(new Blob([file.text], { type: file.mimeType }), file.fileName);
       return file.rows;
     });
   }
@@ -81,7 +67,7 @@ class DataState {
     const r = await this.job('export', (id, progress) => engine().data.exportDatabase(id, progress));
     if (r.ok) {
       this.exported = r.value;
-      saveBlob(r.value.blob, r.value.fileName);
+      downloadBlob(r.value.blob, r.value.fileName);
     }
     return r;
   }

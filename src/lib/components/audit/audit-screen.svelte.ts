@@ -8,16 +8,21 @@ import type {
 } from '$workers/api';
 import { engine } from '$lib/engine/engine';
 import { KeyedActions } from '$lib/state/keyed-actions.svelte';
-import { downloadText } from '$lib/research/download';
-import { isoTime, localInputToMs } from '$lib/trading/time';
+import { downloadText } from '$lib/files/download';
+import { isoTime } from '$lib/trading/time';
+import {
+  filterQuery,
+  hasFilters,
+  noFilters,
+  sameFilters,
+  snapshotFilters,
+  type AuditFilterValues,
+  type SeqRange,
+} from './audit-filters';
+
+export type { SeqRange } from './audit-filters';
 
 export const AUDIT_PAGE_LIMIT = 500;
-
-/** A stretch of the log by sequence number, shown around a problem the check found. */
-export interface SeqRange {
-  from: number;
-  to: number;
-}
 
 /** Entries shown on either side of a problem, for context. */
 const CONTEXT = 2;
@@ -32,6 +37,9 @@ export function problemRange(p: AuditProblem): SeqRange | null {
 /**
  * The audit screen's state: the filters, the entries they show, the integrity check and the export.
  * Every read and check runs in the engine worker; this only keeps what the screen shows.
+ *
+ * The form's fields are a draft: `applied` is what the entries on screen were loaded with, and both
+ * Refresh and Export use it, so neither acts on edits the user has not applied.
  */
 export class AuditScreen {
   kind = $state<AuditKind | ''>('');
@@ -49,8 +57,17 @@ export class AuditScreen {
   readonly actions = new KeyedActions();
   private jobId: string | null = null;
 
+  /** The filters the entries on screen were loaded with. */
+  applied = $state.raw<AuditFilterValues>(noFilters());
+
+  /** Whether the shown entries are filtered (by what was applied, not by edits in the form). */
   get filtered(): boolean {
-    return Boolean(this.kind || this.symbol.trim() || this.orderId.trim() || this.since || this.range);
+    return hasFilters(this.applied);
+  }
+
+  /** Whether the form holds edits not applied yet. */
+  get edited(): boolean {
+    return !sameFilters(this.draft(), this.applied);
   }
 
   /** Sequence numbers the last check found a problem at, to mark their rows. */
@@ -58,17 +75,23 @@ export class AuditScreen {
     return (this.check?.problems ?? []).flatMap((p) => (p.seq === null ? [] : [p.seq]));
   }
 
-  query(): AuditQuery {
-    return {
-      kind: this.kind || null,
-      symbol: this.symbol.trim() || null,
-      orderId: this.orderId.trim() || null,
-      since: localInputToMs(this.since),
-      fromSeq: this.range?.from ?? null,
-      toSeq: this.range?.to ?? null,
-    };
+  private draft(): AuditFilterValues {
+    const { kind, symbol, orderId, since, range } = this;
+    return { kind, symbol, orderId, since, range };
   }
 
+  /** What Refresh and Export ask for: the applied filters. */
+  query(): AuditQuery {
+    return filterQuery(this.applied);
+  }
+
+  /** Takes the form's filters and loads the entries they match. */
+  apply(): Promise<void> {
+    this.applied = snapshotFilters(this.draft());
+    return this.load();
+  }
+
+  /** Loads again with the applied filters, leaving the form's edits as they are. */
   async load(): Promise<void> {
     const r = await this.actions.run('load', () =>
       engine().audit.entries({ ...this.query(), limit: AUDIT_PAGE_LIMIT }),
@@ -82,7 +105,7 @@ export class AuditScreen {
   byOrder(id: string): Promise<void> {
     this.orderId = id;
     this.range = null;
-    return this.load();
+    return this.apply();
   }
 
   clear(): Promise<void> {
@@ -91,7 +114,7 @@ export class AuditScreen {
     this.orderId = '';
     this.since = '';
     this.range = null;
-    return this.load();
+    return this.apply();
   }
 
   /** Shows the entries around a problem, whatever the filters were. */
@@ -101,7 +124,7 @@ export class AuditScreen {
     this.orderId = '';
     this.since = '';
     this.range = range;
-    return this.load();
+    return this.apply();
   }
 
   async verify(): Promise<void> {
@@ -126,7 +149,7 @@ export class AuditScreen {
     await this.actions.run('cancel', () => engine().audit.cancel(this.jobId!));
   }
 
-  /** Downloads every entry the filters match (not only the newest shown) as CSV, made on this device. */
+  /** Downloads every entry the applied filters match (not only the newest shown) as CSV, made on this device. */
   async exportCsv(): Promise<void> {
     const r = await this.actions.run('export', () => engine().audit.exportCsv(this.query()));
     if (r.ok) {
