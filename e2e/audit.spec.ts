@@ -66,6 +66,25 @@ test.describe('Audit log integrity', () => {
     expect(filled.length).toBeGreaterThan(0);
     expect(new Set(filled.map((r) => r[3]))).toEqual(new Set(['order-filled']));
 
+    // Edits not applied yet change neither Export nor Refresh: both keep the filters applied.
+    await page.locator('#au-kind').selectOption('');
+    await page.locator('#au-symbol').fill('NO/SUCH');
+    await expect(page.getByTestId('audit-filters-edited')).toContainText('not applied');
+    const stillFilled = parseCsv(await audit.exportCsv()).slice(1);
+    expect(stillFilled.map((r) => r[0])).toEqual(filled.map((r) => r[0]));
+    await page.getByTestId('audit-refresh').click();
+    await expect(page.getByTestId('audit-refresh')).toBeEnabled();
+    await expect(audit.rows).toHaveCount(filled.length);
+    for (const kind of await audit.rows.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-kind'))))
+      expect(kind).toBe('order-filled');
+    await screenshot(page, testInfo, 'audit-filters-edited');
+    await expectNoAxeViolations(page);
+    await page.locator('#au-symbol').fill('');
+    await expect(page.getByTestId('audit-filters-edited')).toContainText('not applied');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect(page.getByTestId('audit-filters-edited')).toBeEmpty();
+    await expect(audit.rows.filter({ hasText: id }).first()).toBeVisible();
+
     // One entry edited outside Lyra: the check names it, and shows it among its neighbours.
     const seq = await audit.tamper(id, 'order-accepted');
     await audit.check();

@@ -85,23 +85,43 @@ export async function appendAudit(
   await state.put({ key: AUDIT_HEAD_KEY, value: next });
 }
 
+/** Where chaining starts: the first entry to (re)hash, the hash it follows and how many come before. */
+export interface ChainStart {
+  /** Sequence number of the first entry to chain; null for the first entry of the log. */
+  fromSeq: number | null;
+  prevHash: string;
+  /** Entries before `fromSeq`, already chained. */
+  count: number;
+}
+
 /**
  * Chains a log written before entries were hashed, in sequence order, and writes its head. Used by the
  * schema upgrade that introduced the chain; pages keep memory flat on a long log.
  */
-export async function chainExistingAudit(
+export function chainExistingAudit(audit: AuditTable, state: StateTable, pageSize = 1000): Promise<void> {
+  return chainFrom(audit, state, { fromSeq: null, prevHash: GENESIS_HASH, count: 0 }, pageSize);
+}
+
+/**
+ * Hashes every entry from `start.fromSeq` to the end of the log, each after the one before, and writes
+ * the head. Entries before it are not read or touched. Call inside a transaction holding both tables.
+ */
+export async function chainFrom(
   audit: AuditTable,
   state: StateTable,
+  start: ChainStart,
   pageSize = 1000,
 ): Promise<void> {
-  let prevHash = GENESIS_HASH;
-  let count = 0;
+  let prevHash = start.prevHash;
+  let count = start.count;
   let lastSeq: number | null = null;
   for (;;) {
     const page: AuditEntry[] =
-      lastSeq === null
-        ? await audit.orderBy(':id').limit(pageSize).toArray()
-        : await audit.where(':id').above(lastSeq).limit(pageSize).toArray();
+      lastSeq !== null
+        ? await audit.where(':id').above(lastSeq).limit(pageSize).toArray()
+        : start.fromSeq !== null
+          ? await audit.where(':id').aboveOrEqual(start.fromSeq).limit(pageSize).toArray()
+          : await audit.orderBy(':id').limit(pageSize).toArray();
     if (page.length === 0) break;
     const rows = page.map((e) => {
       const hash = entryHash(prevHash, e);

@@ -1,3 +1,4 @@
+import { csvLine } from '../shared/csv-cell.js';
 import type { AuditEntry } from '../trading/types.js';
 
 export const AUDIT_CSV_COLUMNS = [
@@ -15,39 +16,34 @@ export const AUDIT_CSV_COLUMNS = [
   'hash',
 ] as const;
 
-/** Quotes a cell only when it has to (comma, quote or line break), doubling inner quotes. */
-function cell(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function isoTime(ms: number): string {
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : '';
+function isoTime(ms: number): string | null {
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
 }
 
 /**
  * The entries as CSV (RFC 4180, one header row): every field, the time both as ISO 8601 (UTC) and as
  * milliseconds, details as one JSON column, and the chain's hashes, so the file can be checked again.
+ * Cells follow csvCell (workers/shared/csv-cell.ts): a null field is an empty cell and an empty text
+ * `""`, and text a spreadsheet would run as a formula starts with an added apostrophe.
  */
 export function auditCsv(entries: Iterable<AuditEntry>): string {
   const lines = [AUDIT_CSV_COLUMNS.join(',')];
   for (const e of entries)
     lines.push(
-      [
-        e.seq === undefined ? '' : String(e.seq),
+      csvLine([
+        e.seq ?? null,
         isoTime(e.time),
-        String(e.time),
+        e.time,
         e.kind,
-        e.accountId ?? '',
-        e.orderId ?? '',
-        e.symbol ?? '',
-        e.rule ?? '',
-        e.message ?? '',
+        e.accountId ?? null,
+        e.orderId ?? null,
+        e.symbol ?? null,
+        e.rule ?? null,
+        e.message ?? null,
         JSON.stringify(e.details ?? {}),
-        e.prevHash ?? '',
-        e.hash ?? '',
-      ]
-        .map(cell)
-        .join(','),
+        e.prevHash ?? null,
+        e.hash ?? null,
+      ]),
     );
   return `${lines.join('\r\n')}\r\n`;
 }

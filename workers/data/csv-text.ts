@@ -1,23 +1,19 @@
+import { csvLine, type CsvValue } from '../shared/csv-cell.js';
+
 /** A CSV column: its header and how to read the cell from a record. */
 export interface CsvColumn<T> {
   name: string;
-  cell: (row: T) => string | number | boolean | null | undefined;
+  cell: (row: T) => CsvValue;
 }
 
-/** RFC 4180 text: a header line, one line per record, cells quoted only when they must be. */
+/**
+ * RFC 4180 text: a header line, one line per record. Cells follow csvCell: quoted only when they must
+ * be, formula signs defused, null and undefined as an empty cell and the empty string as `""`.
+ */
 export function toCsv<T>(columns: readonly CsvColumn<T>[], rows: Iterable<T>): string {
-  const lines = [columns.map((c) => quote(c.name)).join(',')];
-  for (const row of rows) lines.push(columns.map((c) => quote(cellText(c.cell(row)))).join(','));
+  const lines = [csvLine(columns.map((c) => c.name))];
+  for (const row of rows) lines.push(csvLine(columns.map((c) => c.cell(row))));
   return lines.join('\r\n') + '\r\n';
-}
-
-function cellText(value: string | number | boolean | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  return String(value);
-}
-
-function quote(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /** Epoch ms as an ISO 8601 UTC time, the form spreadsheets and other tools read without guessing. */

@@ -2,6 +2,7 @@
 import 'fake-indexeddb/auto';
 import { Dexie } from 'dexie';
 import type { MarketService } from '../market/market-service.js';
+import { chainExistingAudit } from '../audit/audit-chain.js';
 import { LyraDb } from '../store/db.js';
 import { MarketStore } from '../store/market-store.js';
 import { backedUpTables } from '../sync/backup-tables.js';
@@ -76,6 +77,8 @@ export async function seedEveryTable(db: LyraDb, tag = 'a'): Promise<void> {
       const rows = [0, 1, 2].map((i) => withKey(db, table, { tag, i, ...(i === 1 ? odd : {}), ...(i === 2 ? { proto } : {}) }, i));
       await db.table(table).bulkAdd(rows);
     }
+    // Chained, with its head, as every log is since schema 8 (an import chains an unhashed one).
+    await chainExistingAudit(db.audit, db.tradingState);
     await db.candleBlocks.clear();
     await db.candleBlocks.bulkAdd(
       [0, 1].map((b) => ({

@@ -5,6 +5,7 @@ import { openTestDb } from '../../server/db/test-support.js';
 import { addUser, buildApp, type TestBackups } from '../../server/backups/test-support.js';
 import type { BackupConfig } from '../../server/config.js';
 import type { Db } from '../../server/db/db.js';
+import { appendAudit } from '../audit/audit-chain.js';
 import type { LyraDb } from '../store/db.js';
 import type { VaultService } from '../vault/vault-service.js';
 import { freshDb, makeVault, PASSPHRASE } from '../vault/test-vault.js';
@@ -93,13 +94,18 @@ export async function seed(d: Device, rows = 200): Promise<{ recoveryKey: string
       time: t0 + i,
     })) as never,
   );
-  await d.db.audit.bulkAdd(
-    Array.from({ length: 20 }, (_, i) => ({
-      time: t0 + i,
-      kind: 'order',
-      orderId: `ord${i}`,
-      symbol: 'BTC/USDT',
-    })) as never,
+  // Chained, with its head, as every log is since schema 8 (a restore chains an unhashed one).
+  await d.db.transaction('rw', d.db.audit, d.db.tradingState, () =>
+    appendAudit(
+      d.db.audit,
+      d.db.tradingState,
+      Array.from({ length: 20 }, (_, i) => ({
+        time: t0 + i,
+        kind: 'order',
+        orderId: `ord${i}`,
+        symbol: 'BTC/USDT',
+      })) as never,
+    ),
   );
   const n = 1000;
   const col = (f: (i: number) => number) => Float64Array.from({ length: n }, (_, i) => f(i));

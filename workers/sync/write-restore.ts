@@ -1,3 +1,4 @@
+import { settleRestoredAudit } from '../audit/restored-chain.js';
 import type { LyraDb } from '../store/db.js';
 import type { WrappedKeyRecord } from '../vault/vault-records.js';
 import type { BackupProgress } from './api.js';
@@ -57,6 +58,9 @@ export async function writeRestore(
         await table.bulkAdd(rows.slice(at, at + WRITE_SLICE));
       progress({ op: 'restore', phase: 'writing', done: i + 1, total, versionId });
     }
+    // A version made before the audit chain (schema 8) holds unhashed entries and no head: chain them
+    // here, in the same transaction, or the integrity check would call the restored log tampered.
+    await settleRestoredAudit(db.audit, db.tradingState);
     await db.syncState.put({ key: syncStateKeys.CHAIN, value: chain });
     await db.syncState.delete(syncStateKeys.PENDING);
     await db.backupOutbox.clear();
