@@ -42,7 +42,10 @@ export function specOfDraft(draft: AlertDraft, id: string, now: number): Record<
   } catch {
     // A draft too broken to name: validation says what is wrong with it.
   }
+  // The kind's own fields first: a draft cannot set the id, the creation time, the snooze or whether it
+  // is on (validation refuses fields no kind has, and these are common to all).
   return {
+    ...own,
     v: ALERT_SPEC_VERSION,
     id,
     name: given || fallback,
@@ -52,7 +55,6 @@ export function specOfDraft(draft: AlertDraft, id: string, now: number): Record<
     sound: sound ?? true,
     enabled: true,
     createdAt: now,
-    ...own,
   };
 }
 
@@ -65,6 +67,12 @@ export function invalidAlert(problems: readonly AlertProblem[]): EngineFailure {
   }
   const text = problems.map((p) => `${p.message}; ${p.fix}`).join('. ');
   return new EngineFailure(engineError('invalid-alert', `Alert not saved: ${text}.`, false, details));
+}
+
+export function missingAlert(id: string): EngineFailure {
+  return new EngineFailure(
+    engineError('alert-not-found', `No alert with id "${String(id)}": it was deleted. Reload the list.`),
+  );
 }
 
 /** The spec with a patch applied: only the fields that may change, anything else is ignored. */

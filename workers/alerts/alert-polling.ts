@@ -1,6 +1,7 @@
 import { timeframeMs, type Timeframe } from '../market/timeframes.js';
 import type { CandleColumns } from '../market/candle-series.js';
 import type { TapeTrade } from '../market/trade-tape.js';
+import { EngineFailure, fromCcxtError } from '../shared/errors.js';
 import type { AlertSpec, IndicatorAlert } from './types.js';
 
 /**
@@ -94,6 +95,23 @@ function closedOnly(c: CandleColumns, tf: Timeframe, now: number): CandleColumns
   };
 }
 
+/** Codes of failures that mean the exchange could not be reached (see fromCcxtError). */
+const unreachableCodes = new Set(['offline', 'network', 'timeout', 'unavailable']);
+
+/**
+ * Whether a failed fetch means the exchange could not be reached. Failures come as an EngineFailure
+ * (its code in `error`), as EngineError data, or as a ccxt error (its class says it).
+ */
+export function unreachable(e: unknown): boolean {
+  const code =
+    e instanceof EngineFailure
+      ? e.error.code
+      : typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string'
+        ? (e as { code: string }).code
+        : fromCcxtError(e).code;
+  return unreachableCodes.has(code);
+}
+
 export class AlertPolling {
   private readonly schedules = new Map<string, Schedule>();
   private readonly config: PollingConfig;
@@ -150,8 +168,7 @@ export class AlertPolling {
       s.failures = 0;
     } catch (e) {
       s.failures += 1;
-      const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
-      this.sink.failed(code === 'offline' || code === 'network');
+      this.sink.failed(unreachable(e));
       const base = t.kind === 'price' ? this.config.pricePollMs : 5000;
       s.dueAt = this.now() + Math.min(this.config.maxBackoffMs, base * 2 ** s.failures);
     } finally {

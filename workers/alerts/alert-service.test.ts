@@ -98,14 +98,15 @@ describe('AlertService', () => {
   it('writes a firing and the new state in one transaction: when the firing cannot be stored, neither is', async () => {
     const db = new LyraDb(`alerts-tx-${Math.random()}`);
     const market = new FakeMarket();
+    const clock = { now: T0 + 1000 };
     const service = new AlertService({
       db,
       market,
-      now: () => T0 + 1000,
+      now: () => clock.now,
       newId: (() => {
         let n = 0;
-        // The alert gets 'a1'; the firing gets 'taken', an id the history already holds.
-        return () => (++n === 1 ? 'a1' : 'taken');
+        // The alert gets 'a1'; the firing gets 'taken', an id the history already holds, then fresh ones.
+        return () => (++n === 1 ? 'a1' : n === 2 ? 'taken' : `f${n}`);
       })(),
       config: { tickMs: 1e9, persistMs: 1e9 },
     });
@@ -127,12 +128,25 @@ describe('AlertService', () => {
       disabled: false,
       firedAt: 1,
     });
-    market.emit({ type: 'trades', symbol: 'BTC/USDT', trades: [trade(T0 + 500, 69_900)], reset: false });
-    market.emit({ type: 'trades', symbol: 'BTC/USDT', trades: [trade(T0 + 900, 70_050)], reset: false });
-    await service.settled();
-    const row = await db.alerts.get('a1');
-    expect(row?.state).toBeNull();
-    expect(await db.alertFirings.where('alertId').equals('a1').count()).toBe(0);
+    // After the alert's creation, so the crossing fires.
+    clock.now = T0 + 2000;
+    const error = console.error;
+    console.error = () => undefined;
+    try {
+      market.emit({ type: 'trades', symbol: 'BTC/USDT', trades: [trade(T0 + 1500, 69_900)], reset: false });
+      market.emit({ type: 'trades', symbol: 'BTC/USDT', trades: [trade(T0 + 1900, 70_050)], reset: false });
+      await service.settled();
+    } finally {
+      console.error = error;
+    }
+    const firingsOf = () => db.alertFirings.where('alertId').equals('a1').count();
+    expect(service.list()[0]?.firedCount).toBe(1);
+    expect((await db.alerts.get('a1'))?.state).toBeNull();
+    expect(await firingsOf()).toBe(0);
+    // The next save (the timer's, or stopping) stores the state with its firing, never without it.
+    await service.stop();
+    expect((await db.alerts.get('a1'))?.state?.firedCount).toBe(1);
+    expect(await firingsOf()).toBe(1);
   });
 
   it('a one-shot alert is stored disabled once it fired', async () => {

@@ -1,10 +1,12 @@
 import type { MarketEvent } from '../market/events.js';
+import { timeframeMs } from '../market/timeframes.js';
 import { EngineFailure, engineError } from '../shared/errors.js';
 import type { LyraDb } from '../store/db.js';
 import type { TradingListener } from '../trading/api.js';
 import type { MarketAccess } from '../trading/market-link.js';
-import { invalidAlert, patched, specOfDraft } from './alert-drafts.js';
+import { invalidAlert, missingAlert, patched, specOfDraft } from './alert-drafts.js';
 import { AlertPolling, type PollingConfig } from './alert-polling.js';
+import { keepSwitchedOff, mergeState, signatureOf } from './alert-service-state.js';
 import { AlertStore, joinState, rowOf } from './alert-store.js';
 import { sortViews, viewOf } from './alert-views.js';
 import type {
@@ -73,10 +75,14 @@ export class AlertService {
   private nextListener = 1;
   private queue: Promise<unknown> = Promise.resolve();
   private leading = false;
+  private leadStarted = false;
   private dirty = false;
+  /** Firings evaluated but not stored yet: they go with the next commit of the state they produced. */
+  private unsaved: AlertFiringRow[] = [];
   private signature = '';
   private values = '';
   private cleanups: Array<() => void> = [];
+  private ticker: ReturnType<typeof setInterval> | null = null;
   readonly ready: Promise<void>;
 
   constructor(private readonly deps: AlertServiceDeps) {
@@ -98,7 +104,8 @@ export class AlertService {
           this.evaluated(out);
         },
         candles: (symbol, timeframe, candles) => {
-          const last = candles.time[candles.time.length - 1] as number;
+          // A candle is news when it closes, not when it opens: one spanning a reconnect is live.
+          const last = (candles.time[candles.time.length - 1] as number) + timeframeMs[timeframe];
           const opts = this.liveness.options(last, this.now());
           this.evaluated(this.evaluator.candleClosed(symbol, timeframe, candles, opts));
         },
@@ -112,11 +119,29 @@ export class AlertService {
     );
     if (deps.channel) deps.channel.onmessage = (e) => this.onBroadcast(e.data);
     this.ready = this.serial(() => this.reload());
+    this.startTicking();
   }
 
-  /** This tab evaluates from now on: it listens to the market and trading engines and polls. */
-  lead(): void {
-    if (this.leading) return;
+  /** Every tab ticks, leading or not, so its list shows a snooze ending when it ends. */
+  private startTicking(): void {
+    this.ticker ??= setInterval(() => void this.tick(), this.config.tickMs ?? 1000);
+  }
+
+  /**
+   * This tab evaluates from now on: it reads the state the previous leader stored, then listens to the
+   * market and trading engines and polls.
+   */
+  lead(): Promise<void> {
+    if (this.leadStarted) return this.settled();
+    this.leadStarted = true;
+    this.startTicking();
+    return this.serial(async () => {
+      await this.reload();
+      if (this.leadStarted) this.listen();
+    });
+  }
+
+  private listen(): void {
     this.leading = true;
     const { market, trading } = this.deps;
     this.cleanups.push(market.listen((events) => this.onMarket(events)));
@@ -127,26 +152,25 @@ export class AlertService {
       });
       this.cleanups.push(() => trading.unsubscribe(id));
     }
-    const tick = setInterval(() => void this.tick(), this.config.tickMs ?? 1000);
     const persist = setInterval(() => void this.persistIfDirty(), this.config.persistMs ?? 30_000);
-    this.cleanups.push(
-      () => clearInterval(tick),
-      () => clearInterval(persist),
-    );
+    this.cleanups.push(() => clearInterval(persist));
   }
 
-  /** Stops evaluating and stores the crossing state. */
+  /** Stops evaluating and ticking, and stores the crossing state. */
   async stop(): Promise<void> {
     for (const c of this.cleanups.splice(0)) c();
+    if (this.ticker !== null) clearInterval(this.ticker);
+    this.ticker = null;
     this.leading = false;
+    this.leadStarted = false;
     await this.persistIfDirty();
   }
 
-  /** Due polls, and a 'changed' event when a snooze ended. Exposed for tests. */
+  /** A 'changed' event when a snooze ended; due polls in the leading tab. Exposed for tests. */
   async tick(): Promise<void> {
-    if (!this.leading) return;
     // Once a tick, last values count as a change too: the list shows them without a message per trade.
     this.emitIfChanged(true);
+    if (!this.leading) return;
     await this.polling.tick(this.evaluator.alerts(), this.deps.online?.() ?? true);
   }
 
@@ -179,7 +203,7 @@ export class AlertService {
   update(id: string, patch: AlertPatch): Promise<AlertView> {
     return this.serial(async () => {
       const row = await this.store.get(String(id));
-      if (!row) throw this.missing(id);
+      if (!row) throw missingAlert(id);
       const r = validateAlert(patched(row.spec, (patch ?? {}) as Record<string, unknown>), {
         symbols: null,
       });
@@ -194,7 +218,7 @@ export class AlertService {
   remove(id: string): Promise<RemovedAlert> {
     return this.serial(async () => {
       const row = await this.store.remove(String(id));
-      if (!row) throw this.missing(id);
+      if (!row) throw missingAlert(id);
       const state = this.evaluator.stateOf(row.id) ?? row.state;
       this.evaluator.remove(row.id);
       this.changed();
@@ -270,30 +294,47 @@ export class AlertService {
       return;
     }
     const firedAt = this.now();
-    const rows: AlertFiringRow[] = firings.map((f) => ({ ...f, id: this.newId(), firedAt }));
-    void this.serial(async () => {
-      await this.store.commit(rows, this.evaluator.toJSON(), this.now());
-      this.dirty = false;
-      for (const firing of rows) {
-        this.emit({ type: 'fired', firing });
-        this.deps.channel?.postMessage({ type: 'fired', firing });
-      }
-      this.changed();
-    }).catch((e) => console.error('Alerts: could not store a firing', e));
+    this.unsaved.push(...firings.map((f) => ({ ...f, id: this.newId(), firedAt })));
+    void this.serial(() => this.save()).catch((e) => console.error('Alerts: could not store a firing', e));
   }
 
   private async persistIfDirty(): Promise<void> {
-    if (!this.dirty) return;
+    if (!this.dirty && this.unsaved.length === 0) return;
+    await this.serial(() => this.save()).catch((e) =>
+      console.error('Alerts: could not store the alert state', e),
+    );
+  }
+
+  /**
+   * Stores the state with every firing that produced it, in one transaction. A state that says "fired"
+   * is never stored without its firing: when the commit fails the firings wait for the next one.
+   */
+  private async save(share = false): Promise<void> {
+    const rows = this.unsaved.splice(0);
     this.dirty = false;
-    await this.serial(() => this.store.commit([], this.evaluator.toJSON(), this.now())).catch((e) => {
+    let written: number;
+    try {
+      written = await this.store.commit(rows, this.evaluator.toJSON(), this.now());
+    } catch (e) {
+      // New ids: a clash with a stored firing would fail the retry the same way.
+      this.unsaved.unshift(...rows.map((r) => ({ ...r, id: this.newId() })));
       this.dirty = true;
-      console.error('Alerts: could not store the alert state', e);
-    });
+      throw e;
+    }
+    for (const firing of rows) {
+      this.emit({ type: 'fired', firing });
+      this.deps.channel?.postMessage({ type: 'fired', firing });
+    }
+    if (rows.length > 0) this.changed();
+    else if (share && written > 0) this.deps.channel?.postMessage({ type: 'changed' });
   }
 
   // ---- tabs, listeners ----
 
-  /** Rebuilds from the database. The leading tab keeps its own state for the alerts it knows. */
+  /**
+   * Rebuilds from the database. The leading tab keeps its own state for the alerts it knows, and
+   * one-shot alerts it switched off whose firing is not stored yet stay off.
+   */
   private async reload(): Promise<void> {
     const rows = await this.store.all();
     const stored = joinState(rows);
@@ -303,7 +344,7 @@ export class AlertService {
       const r = validateAlert(row.spec, { symbols: null });
       if (r.ok) specs.push(r.spec);
     }
-    this.evaluator = new AlertEvaluator(specs, { state });
+    this.evaluator = new AlertEvaluator(keepSwitchedOff(specs, this.unsaved), { state });
   }
 
   private onBroadcast(data: unknown): void {
@@ -325,9 +366,14 @@ export class AlertService {
   }
 
   private emitIfChanged(withValues = false): void {
-    if (this.listeners.size === 0) return;
+    if (this.listeners.size === 0 && !this.leading) return;
     const alerts = this.list();
     const sig = signatureOf(alerts);
+    // A re-arm (or any status change) is stored and told at once, so other tabs' lists follow.
+    if (this.leading && sig !== this.signature)
+      void this.serial(() => this.save(true)).catch((e) =>
+        console.error('Alerts: could not store the alert state', e),
+      );
     const values = alerts.map((v) => v.lastValue).join('|');
     if (withValues && values !== this.values) {
       this.values = values;
@@ -352,14 +398,8 @@ export class AlertService {
 
   private viewFor(id: string): AlertView {
     const view = this.list().find((v) => v.spec.id === id);
-    if (!view) throw this.missing(id);
+    if (!view) throw missingAlert(id);
     return view;
-  }
-
-  private missing(id: string): EngineFailure {
-    return new EngineFailure(
-      engineError('alert-not-found', `No alert with id "${String(id)}": it was deleted. Reload the list.`),
-    );
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
@@ -367,18 +407,4 @@ export class AlertService {
     this.queue = run.catch(() => undefined);
     return run;
   }
-}
-
-/** Stored state for alerts `mine` does not know (restored in another tab), `mine` for the rest. */
-function mergeState(stored: EvaluatorState, mine: EvaluatorState): EvaluatorState {
-  return {
-    v: 1,
-    alerts: { ...stored.alerts, ...mine.alerts },
-    windows: { ...stored.windows, ...mine.windows },
-    seenFills: mine.seenFills.length > 0 ? mine.seenFills : stored.seenFills,
-  };
-}
-
-function signatureOf(views: readonly AlertView[]): string {
-  return views.map((v) => `${v.spec.id}:${v.status}:${v.firedCount}:${v.spec.enabled}`).join('|');
 }

@@ -1,6 +1,6 @@
 import type { LyraDb } from '../store/db.js';
 import type { HistoryPage, HistoryQuery } from './api.js';
-import type { EvaluatorState } from './evaluator-state.js';
+import { stableJson, type EvaluatorState } from './evaluator-state.js';
 import type { AlertFiringRow, AlertRow } from './rows.js';
 import type { AlertSpec } from './types.js';
 
@@ -21,6 +21,18 @@ export function stateFields(
     window,
     seenFills: spec.kind === 'order-filled' ? state.seenFills.slice() : null,
   };
+}
+
+/**
+ * The stored state that matters after a restart. A channel's last value and time change with every
+ * price and are left out: the side and arming they lead to are what a restart must not lose.
+ */
+export function stateSignature(f: Pick<AlertRow, 'state' | 'window' | 'seenFills'>): string {
+  const channels: Record<string, unknown> = {};
+  for (const [k, c] of Object.entries(f.state?.channels ?? {}))
+    channels[k] = { armedUp: c.armedUp, armedDown: c.armedDown, side: c.side };
+  const state = f.state ? { ...f.state, channels } : null;
+  return stableJson({ state, window: f.window ?? null, seenFills: f.seenFills ?? null });
 }
 
 export function joinState(rows: readonly AlertRow[]): EvaluatorState {
@@ -96,29 +108,29 @@ export class AlertStore {
    * each stored row change (another tab may have renamed or snoozed it meanwhile); alerts a one-shot
    * firing switched off are stored disabled. Alerts deleted meanwhile stay deleted.
    */
-  async commit(firings: readonly AlertFiringRow[], state: EvaluatorState, now: number): Promise<void> {
+  async commit(firings: readonly AlertFiringRow[], state: EvaluatorState, now: number): Promise<number> {
     const { alerts, alertFirings } = this.db;
     const disabled = new Set(firings.filter((f) => f.disabled).map((f) => f.alertId));
-    await this.db.transaction('rw', alerts, alertFirings, async () => {
+    return this.db.transaction('rw', alerts, alertFirings, async () => {
       const rows = await alerts.toArray();
-      const next = rows.map((row): AlertRow => {
-        const spec = disabled.has(row.id) ? { ...row.spec, enabled: false } : row.spec;
-        return {
-          ...row,
-          spec,
-          status: spec.enabled ? 'enabled' : 'disabled',
-          ...stateFields(spec, state),
-          updatedAt: now,
-        };
-      });
+      // Only rows whose state really changed are written: backups watch this table.
+      const next: AlertRow[] = [];
+      for (const row of rows) {
+        const off = disabled.has(row.id) && row.spec.enabled;
+        const spec = off ? { ...row.spec, enabled: false } : row.spec;
+        const fields = stateFields(spec, state);
+        if (!off && stateSignature(fields) === stateSignature(row)) continue;
+        next.push({ ...row, spec, status: spec.enabled ? 'enabled' : 'disabled', ...fields, updatedAt: now });
+      }
       if (next.length) await alerts.bulkPut(next);
-      if (firings.length === 0) return;
+      if (firings.length === 0) return next.length;
       await alertFirings.bulkAdd(firings.slice());
       const excess = (await alertFirings.count()) - MAX_FIRINGS;
       if (excess > 0) {
         const oldest = await alertFirings.orderBy('time').limit(excess).primaryKeys();
         await alertFirings.bulkDelete(oldest);
       }
+      return next.length;
     });
   }
 
