@@ -125,15 +125,31 @@ export async function importCandles(deps: CandleImportDeps, request: CandleImpor
     close: bars.close,
     volume: bars.volume,
   };
-  const before = await storedCandles(deps.db, exchange, request.symbol, request.timeframe, candles.time);
-  let added = 0;
-  let changed = 0;
-  for (let i = 0; i < candles.time.length; i++) {
-    const old = before.get(candles.time[i] as number);
-    if (!old) added++;
-    else if (!sameCandle(old, candles, i)) changed++;
-  }
-  await deps.store.saveCandles(exchange, request.symbol, request.timeframe, candles);
+  const { db } = deps;
+  const tf = request.timeframe;
+  // Counted, written and checked in one transaction, so a candle written meanwhile cannot skew the counts.
+  const { added, changed } = await db.transaction('rw', db.candleBlocks, async () => {
+    const before = await storedCandles(db, exchange, request.symbol, tf, candles.time);
+    const counts = { added: 0, changed: 0 };
+    for (let i = 0; i < candles.time.length; i++) {
+      const old = before.get(candles.time[i] as number);
+      if (!old) counts.added++;
+      else if (!sameCandle(old, candles, i)) counts.changed++;
+    }
+    await deps.store.saveCandles(exchange, request.symbol, tf, candles);
+    // The store drops candle writes while a restore or an import replaces the data: say so, not "added N".
+    const after = await storedCandles(db, exchange, request.symbol, tf, candles.time);
+    for (let i = 0; i < candles.time.length; i++) {
+      const now = after.get(candles.time[i] as number);
+      if (!now || !sameCandle(now, candles, i))
+        throw dataFailure(
+          'data-candles-held',
+          "Candles cannot be written while this device's data is being replaced (a restore or a database import): wait for Lyra to reload, then import the file again.",
+          true,
+        );
+    }
+    return counts;
+  });
   return {
     exchange,
     symbol: request.symbol,

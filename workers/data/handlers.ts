@@ -11,6 +11,7 @@ import { exportDatabase } from './database-export.js';
 import { dataFailure } from './database-format.js';
 import { compareWithDevice, replaceTables } from './database-import.js';
 import { exportRecords } from './record-exports.js';
+import { WriteLock } from './write-lock.js';
 
 export interface DataDeps {
   parts: Pick<EngineParts, 'db' | 'market' | 'marketStore'>;
@@ -31,6 +32,7 @@ export function dataApi(deps: DataDeps): DataApi {
   const jobs = new Map<string, AbortController>();
   // One checked file at a time: a new preview replaces the last (it may hold tens of MB of rows).
   let prepared: { previewId: string; checked: CheckedDatabase } | null = null;
+  const lock = new WriteLock(db);
 
   async function job<T>(jobId: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const id = String(jobId);
@@ -114,15 +116,23 @@ export function dataApi(deps: DataDeps): DataApi {
               'That file is no longer ready to import (a newer file was chosen, or the app restarted): choose the file again.',
             );
           const { tables } = prepared.checked;
-          // The market engine's in-memory candles must not land on the imported ones before the reload.
-          const holdCandles = tables.has('candleBlocks');
-          if (holdCandles) marketStore.holdCandleWrites(true);
+          // From here to the reload this worker writes nothing but the import: anything else would land
+          // the old state on top of the imported one. Candle writes are dropped quietly, not refused.
+          lock.hold();
+          marketStore.holdCandleWrites(true);
           try {
-            const result = await replaceTables(db, tables, { signal, progress: reporter(onProgress) });
+            const result = await db.transaction('rw', db.tables, async (tx) => {
+              lock.allow(tx);
+              // Running totals built from the old fills (not in the file): rebuilt from the imported ones.
+              await db.portfolioCache.clear();
+              return replaceTables(db, tables, { signal, progress: reporter(onProgress) });
+            });
+            lock.allow(null);
             prepared = null;
             return result;
           } catch (e) {
-            if (holdCandles) marketStore.holdCandleWrites(false);
+            lock.unhold();
+            marketStore.holdCandleWrites(false);
             throw e;
           }
         }),
@@ -136,12 +146,18 @@ export function dataApi(deps: DataDeps): DataApi {
     previewCandles: (input) => asData(() => previewCandles(input)),
 
     importCandles: (request) =>
-      asData(() =>
-        importCandles(
+      asData(() => {
+        if (lock.held)
+          throw dataFailure(
+            'data-replaced',
+            "This device's data is being replaced by an imported file: wait for Lyra to reload, then import the candles.",
+            true,
+          );
+        return importCandles(
           { db, store: marketStore, exchange: market.access().exchangeId(), symbols: symbols() },
           request,
-        ),
-      ),
+        );
+      }),
 
     cancel: (jobId) =>
       asData(() => {

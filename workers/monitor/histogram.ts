@@ -101,6 +101,17 @@ export class LogHistogram {
     return this.maxValue;
   }
 
+  /** Adds another histogram's samples; both must have the same buckets (the same options). */
+  merge(other: LogHistogram): void {
+    if (other.counts.length !== this.counts.length || other.lowest !== this.lowest)
+      throw new Error('Only histograms with the same buckets can be merged.');
+    for (let i = 0; i < this.counts.length; i++) this.counts[i]! += other.counts[i]!;
+    this.total += other.total;
+    this.sumValue += other.sumValue;
+    this.minValue = Math.min(this.minValue, other.minValue);
+    this.maxValue = Math.max(this.maxValue, other.maxValue);
+  }
+
   reset(): void {
     this.counts.fill(0);
     this.total = 0;

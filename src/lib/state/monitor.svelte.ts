@@ -1,6 +1,7 @@
 import { engine, toEngineError } from '$lib/engine/engine';
 import type { EngineError, HistogramSnapshot, MonitorSnapshot } from '$workers/api';
-import { LogHistogram } from '$workers/monitor/histogram';
+import { LatestSubscription } from '$lib/components/monitor/latest-subscription';
+import { TickToPaint } from '$workers/monitor/tick-to-paint';
 
 /** One long main-thread task (over 50 ms) as the browser reported it. */
 export interface LongTask {
@@ -55,37 +56,26 @@ class MonitorState {
   longTasksSupported = $state(true);
   health = $state.raw<ServerHealth | null>(null);
 
-  private readonly paint = new LogHistogram();
+  private readonly paint = new TickToPaint({
+    now: epochNow,
+    requestFrame: (cb) => void requestAnimationFrame(cb),
+    hidden: () => document.visibilityState !== 'visible',
+  });
   private readonly tasks: LongTask[] = [];
-  /** Batch stamps applied since the last frame. */
-  private awaitingFrame: number[] = [];
-  private frameRequested = false;
-  private closeEngine: (() => void) | null = null;
+  private readonly engineFeed = new LatestSubscription();
   private timers: Array<ReturnType<typeof setInterval>> = [];
 
   attach(): void {
     if (this.attached || typeof window === 'undefined') return;
     this.attached = true;
+    document.addEventListener('visibilitychange', () => this.paint.visibilityChanged());
     this.observeLongTasks();
   }
 
-  /**
-   * The market state applied a batch the engine stamped at `sentAt`: its tick-to-paint latency runs to the
-   * next animation frame. Hidden tabs get no frames; their samples are dropped rather than counted late.
-   */
+  /** The market state applied a batch the engine stamped at `sentAt`: its latency runs to the next frame. */
   batchApplied(sentAt: number | undefined): void {
     if (sentAt === undefined || typeof requestAnimationFrame === 'undefined') return;
-    if (this.awaitingFrame.length < 256) this.awaitingFrame.push(sentAt);
-    if (this.frameRequested) return;
-    this.frameRequested = true;
-    requestAnimationFrame(() => {
-      this.frameRequested = false;
-      const stamps = this.awaitingFrame;
-      this.awaitingFrame = [];
-      if (document.visibilityState !== 'visible') return;
-      const now = epochNow();
-      for (const s of stamps) this.paint.record(now - s);
-    });
+    this.paint.batchApplied(sentAt);
   }
 
   /** Starts the live view: engine snapshots each second, page figures each second, the server's health. */
@@ -97,12 +87,12 @@ class MonitorState {
     void this.checkHealth();
     this.timers.push(setInterval(() => void this.checkHealth(), healthEveryMs));
     try {
-      const close = await engine().monitor.subscribe((s) => {
-        this.engine = s;
-        this.engineError = null;
-      });
-      if (this.open) this.closeEngine = close;
-      else close();
+      await this.engineFeed.open(() =>
+        engine().monitor.subscribe((s) => {
+          this.engine = s;
+          this.engineError = null;
+        }),
+      );
     } catch (e) {
       this.engineError = toEngineError(e);
     }
@@ -112,8 +102,7 @@ class MonitorState {
     this.open = false;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-    this.closeEngine?.();
-    this.closeEngine = null;
+    this.engineFeed.end();
   }
 
   async checkHealth(): Promise<void> {

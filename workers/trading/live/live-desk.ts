@@ -96,7 +96,10 @@ export class LiveDesk extends PaperDesk {
       await this.twins?.start(order);
       const sentAt = performance.now();
       const result = await this.venue.send(order);
-      if (result.ok) this.onAcknowledged?.('live', performance.now() - sentAt);
+      // The same definition as paper: the venue's first answer, accepted or rejected. A request whose
+      // fate is unknown (network, retries spent) got no answer and is no sample.
+      if (result.ok || (!result.error.retryable && result.error.code !== 'not-sendable'))
+        this.onAcknowledged?.('live', performance.now() - sentAt);
       await this.afterRequest(order, result, 'sent');
     } finally {
       this.inFlight.delete(order.id);
@@ -104,8 +107,9 @@ export class LiveDesk extends PaperDesk {
   }
 
   /**
-   * A paper order is acknowledged when the matcher first takes it (it leaves pending-new). Its round trip
-   * runs from its creation, so the simulated latency the account is set to is part of it, as a trader sees.
+   * A paper order is answered when the matcher first takes it: it leaves pending-new, accepted or rejected,
+   * as a live order is answered by the exchange. It leaves Lyra when it is created (the account's
+   * simulated latency stands for the network), so its round trip runs from there.
    */
   private async executePaper(order: OrderRecord): Promise<void> {
     const waiting = order.status === 'pending-new';
