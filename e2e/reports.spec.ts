@@ -59,7 +59,9 @@ test.describe('Reports: trade import and the tax report', () => {
     await expect(page.getByTestId('import-done')).toContainText('Imported 8 trades from “reference.csv”');
     await expect(page.getByTestId('import-item')).toHaveCount(1);
 
-    // The AU FIFO report (the defaults), every year netted as one set as the reference does.
+    // The AU FIFO report (the defaults: live and imported fills, paper left out), every year netted as one
+    // set as the reference does.
+    await expect(reports.report.getByTestId('tax-include-paper')).not.toBeChecked();
     const error = page.getByTestId('tax-error');
     await expect(reports.report.getByTestId('tax-totals').or(error)).toBeVisible();
     expect(await error.allInnerTexts()).toEqual([]);
@@ -130,11 +132,36 @@ test.describe('Reports: trade import and the tax report', () => {
     await expect(reports.count('duplicate')).toHaveText('8');
     await expect(reports.submit).toBeDisabled();
 
-    // Removing the import removes its fills: back to the empty report.
+    // Removing the import removes its fills: back to the empty report. The keyboard stays in the list:
+    // Remove hands focus to its confirmation, Keep hands it back, and after removal it stays in the list.
     await page.getByTestId('import-remove').click();
-    await page.getByTestId('import-remove-confirm').click();
+    await expect(page.getByTestId('import-remove-confirm')).toBeFocused();
+    await page.getByRole('button', { name: 'Keep' }).click();
+    await expect(page.getByTestId('import-remove')).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('import-remove-confirm')).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('group', { name: 'Imported files' })).toBeFocused();
     await expect(page.getByTestId('tax-empty')).toBeVisible();
     await expect(page.getByTestId('import-item')).toHaveCount(0);
+
+    // A later file overlapping an earlier one stores only its new trades: removing the earlier one warns
+    // that the shared trades go too.
+    const firstHalf = `${csv.trimEnd().split('\n').slice(0, 5).join('\n')}\n`;
+    await reports.chooseFile('a.csv', firstHalf, 'Broker');
+    await reports.submit.click();
+    await expect(page.getByTestId('import-done')).toContainText('Imported 4 trades');
+    await reports.chooseFile('b.csv', csv, 'Broker');
+    await expect(reports.count('duplicate')).toHaveText('4');
+    await reports.submit.click();
+    await expect(page.getByTestId('import-item')).toHaveCount(2);
+    const older = page.locator('[data-testid="import-item"][data-file="a.csv"]');
+    await older.getByTestId('import-remove').click();
+    await expect(older.getByTestId('import-remove-shared')).toContainText(
+      'Trades also in “b.csv” are removed too',
+    );
+    await expectNoAxeViolations(page);
+    await screenshot(page, testInfo, 'reports-remove-shared');
     expect(errors).toEqual([]);
   });
 });

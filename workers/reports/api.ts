@@ -32,6 +32,8 @@ export interface TradeImportSample {
   feeAsset: string;
   /** Already stored by an earlier import: importing again skips it. */
   duplicate: boolean;
+  /** The same trade as one of Lyra's own fills (same market, side, amount, price and second): skipped. */
+  inOwnFills: boolean;
 }
 
 /** A file read for the import screen, before anything is written. */
@@ -47,6 +49,8 @@ export interface TradeImportPreview {
   /** Trades an import would add, and those already imported. */
   toAdd: number;
   duplicates: number;
+  /** Trades Lyra already holds as its own fills (a live account's history): counted, never imported. */
+  inOwnFills: number;
   /** Rows left out on purpose (Kraken margin trades), with why. */
   skipped: { line: number; reason: string }[];
   repeatedRows: number;
@@ -69,6 +73,8 @@ export interface TradeImportResult {
   import: ImportRow | null;
   added: number;
   alreadyImported: number;
+  /** Trades skipped because Lyra's own fills already hold them. */
+  inOwnFills: number;
 }
 
 /**
@@ -89,8 +95,13 @@ export interface TaxRequest {
   yearStart?: string | null;
   /** IANA zone the fills are dated in; default Australia/Sydney for AU, UTC otherwise. */
   timeZone?: string | null;
-  /** Only fills quoted in this currency are reported; default: the quote most fills use. */
+  /** Only fills quoted in this currency are reported; default: the quote most included fills use. */
   currency?: string | null;
+  /**
+   * Paper (simulated) accounts' fills count too. Off by default: a tax report is of real trades, the live
+   * accounts' fills and the imported ones.
+   */
+  includePaper?: boolean | null;
 }
 
 /** What there is to report on, for the screen's choices and its empty state. */
@@ -98,6 +109,8 @@ export interface TaxSources {
   /** Fills of the trading engine (paper and live) and imported fills. */
   engineFills: number;
   importedFills: number;
+  /** Of the engine's fills, those of paper (simulated) accounts: left out unless asked for. */
+  paperFills: number;
   /** Quote currencies of the fills, most used first. */
   currencies: string[];
   accounts: { id: string; name: string; kind: 'paper' | 'live' | 'import' }[];
@@ -132,8 +145,15 @@ export interface TaxTotalsView {
   nondiscountGains: string;
   discountEligibleGains: string;
   netRealised: string;
-  /** Negative: a net capital loss to carry forward. */
+  /**
+   * After the losses brought forward from earlier years (per tax year only). Negative: a net capital
+   * loss to carry forward.
+   */
   netCapitalGain: string;
+  /** Net capital losses of earlier years applied this year (before the discount); '0' for all years. */
+  lossBroughtForward: string;
+  /** Net capital loss left for later years after this one; '0' for all years. */
+  lossCarriedForward: string;
 }
 
 export interface TaxYearView {
@@ -171,6 +191,8 @@ export interface TaxReportView {
   exclusions: TaxExclusion[];
   /** Accounts whose fills were reported, with their names. */
   accounts: { id: string; name: string }[];
+  /** Whether paper (simulated) accounts' fills were included. */
+  includePaper: boolean;
   conventions: Record<string, string>;
   generatedAt: number;
 }

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LyraDb } from '../store/db.js';
 import { commitImport, listImports, previewImport, removeImport } from './import-store.js';
 import { freshDb } from './test-support/db.js';
-import { referenceTradesCsv } from './test-support/reference-csv.js';
+import { referenceJson, referenceTradesCsv } from './test-support/reference-csv.js';
+import { liveFill, paperAccount, liveAccount } from './test-support/fills.js';
 
 let db: LyraDb;
 afterEach(async () => {
@@ -57,7 +58,7 @@ describe('trade import into the stored fills', () => {
     expect(again).toMatchObject({ toAdd: 0, duplicates: 8 });
     expect(again.sample.every((s) => s.duplicate)).toBe(true);
     const second = await commitImport(db, csv, request, () => 2000);
-    expect(second).toEqual({ import: null, added: 0, alreadyImported: 8 });
+    expect(second).toEqual({ import: null, added: 0, alreadyImported: 8, inOwnFills: 0 });
     expect(await db.importedFills.count()).toBe(8);
     expect(await db.imports.count()).toBe(1);
 
@@ -114,5 +115,60 @@ describe('trade import into the stored fills', () => {
     expect(await db.importedFills.where('importId').equals(b.import!.id).count()).toBe(8);
     await expect(removeImport(db, a.import!.id)).rejects.toMatchObject({ error: { code: 'not-found' } });
     expect((await commitImport(db, csv, request)).added).toBe(8);
+  });
+
+  it('an earlier import holding some of the trades is named on the later import, for the remove warning', async () => {
+    db = await freshDb();
+    const lines = csv.trimEnd().split('\n');
+    const a = await commitImport(db, `${lines.slice(0, 5).join('\n')}\n`, { ...request, fileName: 'a.csv' });
+    const b = await commitImport(db, csv, { ...request, fileName: 'b.csv' });
+    expect(b.import?.overlaps).toEqual([a.import!.id]);
+    expect(a.import?.overlaps).toEqual([]);
+  });
+
+  it('trades already in a live account’s own fills are counted in the preview and skipped on import', async () => {
+    db = await freshDb();
+    const [t1, t2] = referenceJson().trades;
+    await db.accounts.bulkPut([liveAccount('live:v1'), paperAccount('paper:binance')]);
+    // Trade 1 as the live account recorded it (another id, a later millisecond of the same second,
+    // the amount written differently); trade 2 only in a paper account, which is never matched.
+    await db.fills.bulkAdd([
+      liveFill(
+        'x-1',
+        'live:v1',
+        'buy',
+        `${t1!.qty}.000`,
+        String(t1!.price),
+        Date.parse(`${t1!.date}T02:00:00.750Z`),
+      ),
+      liveFill(
+        'x-2',
+        'paper:binance',
+        'buy',
+        String(t2!.qty),
+        String(t2!.price),
+        Date.parse(`${t2!.date}T02:00:00Z`),
+      ),
+    ]);
+    const preview = await previewImport(db, csv, { account: 'broker' });
+    expect(preview).toMatchObject({ trades: 8, toAdd: 7, duplicates: 0, inOwnFills: 1 });
+    expect(preview.sample.map((s) => s.inOwnFills)).toEqual([
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    const result = await commitImport(db, csv, request);
+    expect(result).toMatchObject({ added: 7, alreadyImported: 0, inOwnFills: 1 });
+    expect(result.import).toMatchObject({ rows: 7, inOwnFills: 1 });
+    expect(await db.importedFills.get('import:broker:id:1')).toBeUndefined();
+    expect(await db.importedFills.get('import:broker:id:2')).toBeDefined();
+    // A trade a second later, or at another price, is another trade.
+    await db.fills.update('x-1', { time: Date.parse(`${t1!.date}T02:00:01Z`) });
+    expect((await previewImport(db, csv, { account: 'broker' })).inOwnFills).toBe(0);
   });
 });

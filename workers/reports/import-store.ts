@@ -5,6 +5,7 @@ import { parseTradesCsv } from '../trade-import/parse-trades.js';
 import type { ImportProblem } from '../trade-import/types.js';
 import type { FillRecord } from '../trading/types.js';
 import type { TradeImportCommit, TradeImportResult, TradeImportPreview, TradeImportRequest } from './api.js';
+import { inOwnFills } from './own-fills.js';
 import type { ImportedFillRow, ImportRow } from './rows.js';
 
 /** Trades shown in the preview table: enough to recognise the file. */
@@ -23,9 +24,10 @@ function checkSize(text: string): void {
     );
 }
 
-async function storedIds(db: LyraDb, fills: readonly FillRecord[]): Promise<Set<string>> {
+/** The file's trades an earlier import already stored, each with the import that holds it. */
+async function storedIds(db: LyraDb, fills: readonly FillRecord[]): Promise<Map<string, string>> {
   const found = await db.importedFills.bulkGet(fills.map((f) => f.id));
-  return new Set(found.filter((f): f is ImportedFillRow => f !== undefined).map((f) => f.id));
+  return new Map(found.filter((f): f is ImportedFillRow => f !== undefined).map((f) => [f.id, f.importId]));
 }
 
 function badRows(problems: readonly ImportProblem[]): number {
@@ -49,6 +51,7 @@ export async function previewImport(
       trades: 0,
       toAdd: 0,
       duplicates: 0,
+      inOwnFills: 0,
       skipped: [],
       repeatedRows: 0,
       firstTime: null,
@@ -59,6 +62,10 @@ export async function previewImport(
       conventions: [],
     };
   const existing = await storedIds(db, parsed.trades);
+  const own = await inOwnFills(
+    db,
+    parsed.trades.filter((f) => !existing.has(f.id)),
+  );
   const p = parsed.preview;
   return {
     layout: parsed.layout,
@@ -66,8 +73,9 @@ export async function previewImport(
     problems: [],
     badRows: 0,
     trades: p.trades,
-    toAdd: p.trades - existing.size,
+    toAdd: p.trades - existing.size - own.size,
     duplicates: existing.size,
+    inOwnFills: own.size,
     skipped: parsed.skipped,
     repeatedRows: p.repeatedRows,
     firstTime: p.firstTime,
@@ -85,6 +93,7 @@ export async function previewImport(
       fee: f.fee,
       feeAsset: f.feeAsset,
       duplicate: existing.has(f.id),
+      inOwnFills: own.has(f.id),
     })),
     conventions: p.conventions,
   };
@@ -100,6 +109,7 @@ function problemText(p: ImportProblem): string {
 /**
  * Writes the file's trades that are not stored yet and one import row, in one transaction: a file with a
  * bad row writes nothing, and the same file imported again adds nothing (its trades' ids are stable).
+ * Trades Lyra already holds as a live account's own fills are skipped, so no trade counts twice.
  */
 export async function commitImport(
   db: LyraDb,
@@ -121,11 +131,14 @@ export async function commitImport(
       ),
     );
   }
-  return db.transaction('rw', db.imports, db.importedFills, async () => {
+  return db.transaction('rw', [db.imports, db.importedFills, db.fills, db.accounts], async () => {
     // Read inside the transaction: an import in another tab between preview and commit is seen here.
     const existing = await storedIds(db, parsed.trades);
-    const fresh = parsed.trades.filter((f) => !existing.has(f.id));
-    if (fresh.length === 0) return { import: null, added: 0, alreadyImported: existing.size };
+    const notImported = parsed.trades.filter((f) => !existing.has(f.id));
+    const own = await inOwnFills(db, notImported);
+    const fresh = notImported.filter((f) => !own.has(f.id));
+    if (fresh.length === 0)
+      return { import: null, added: 0, alreadyImported: existing.size, inOwnFills: own.size };
     const id = newId();
     let firstTime = Infinity;
     let lastTime = -Infinity;
@@ -141,6 +154,8 @@ export async function commitImport(
       layout: parsed.layout,
       rows: fresh.length,
       alreadyImported: existing.size,
+      overlaps: [...new Set(existing.values())].sort(),
+      inOwnFills: own.size,
       firstTime,
       lastTime,
       symbols: [...new Set(fresh.map((f) => f.symbol))].sort(),
@@ -148,7 +163,7 @@ export async function commitImport(
     };
     await db.imports.add(row);
     await db.importedFills.bulkAdd(fresh.map((f) => ({ ...f, importId: id })));
-    return { import: row, added: fresh.length, alreadyImported: existing.size };
+    return { import: row, added: fresh.length, alreadyImported: existing.size, inOwnFills: own.size };
   });
 }
 

@@ -15,6 +15,13 @@ export interface ImportRow {
   rows: number;
   /** Trades of the file that were already stored when it was imported. */
   alreadyImported: number;
+  /**
+   * Earlier imports that already held some of this file's trades (stored under theirs, not this one):
+   * removing one of them removes those trades although this file has them too. Absent on older rows.
+   */
+  overlaps?: string[];
+  /** Trades of the file skipped as Lyra's own fills already hold them. Absent on older rows. */
+  inOwnFills?: number;
   /** Earliest and latest time of the added fills, epoch ms. */
   firstTime: number;
   lastTime: number;

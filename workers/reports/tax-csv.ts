@@ -1,15 +1,18 @@
 import type { TaxReportView, TaxTotalsView } from './api.js';
+import { csvLine, type CsvValue } from '../shared/csv-cell.js';
 import { methodPlanText } from './method-plan.js';
 
 /**
  * The tax report as CSV, in three tables separated by an empty line, each with its own header:
  *
- * 1. matches: `tax_year,sale_date,sale,account,asset,method,lot,acquired,qty,unit_cost_base,
+ * 1. matches: `tax_year,sale_date,sale,sale_fill_id,account,asset,method,lot,acquired,qty,unit_cost_base,
  *    unit_net_proceeds,cost_base,proceeds,gain,days_held,twelve_month_anniversary,discount_eligible,
- *    discount_applied`, one row per (sale, lot), oldest year first;
+ *    discount_applied`, one row per (sale, lot), oldest year first; `sale` names the sale for a reader,
+ *    `sale_fill_id` is the stored fill's id (unique, for matching rows to fills);
  * 2. totals: `tax_year,gross_gains,losses,nondiscount_gains,discount_eligible_gains,net_realised,
- *    net_capital_gain`, one row per tax year, each year netted on its own (a negative net capital gain
- *    is a net capital loss to carry forward);
+ *    net_capital_gain,loss_brought_forward,loss_carried_forward`, one row per tax year, each year netted
+ *    on its own and then with the net capital losses of the years before it (a negative net capital gain
+ *    is the net capital loss carried forward);
  * 3. exclusions: `excluded,currency,reason,fill_id`, one row per fill left out (or whose fee was).
  *
  * Decimals are written exactly as computed (no rounding, no thousands separators, '.' as the decimal
@@ -20,6 +23,7 @@ const MATCH_HEADER = [
   'tax_year',
   'sale_date',
   'sale',
+  'sale_fill_id',
   'account',
   'asset',
   'method',
@@ -45,16 +49,11 @@ const TOTALS_HEADER = [
   'discount_eligible_gains',
   'net_realised',
   'net_capital_gain',
+  'loss_brought_forward',
+  'loss_carried_forward',
 ];
 
-/** A cell quoted when it holds a separator, a quote or a line break; a leading formula sign is defused. */
-function cell(value: string | number | boolean | null): string {
-  let text = value === null ? '' : String(value);
-  if (/^[=+@]/.test(text) || (text.startsWith('-') && !/^-\d/.test(text))) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-const line = (cells: (string | number | boolean | null)[]) => cells.map(cell).join(',');
+const line = (cells: CsvValue[]) => csvLine(cells);
 
 function totalsCells(t: TaxTotalsView): string[] {
   return [
@@ -64,6 +63,8 @@ function totalsCells(t: TaxTotalsView): string[] {
     t.discountEligibleGains,
     t.netRealised,
     t.netCapitalGain,
+    t.lossBroughtForward,
+    t.lossCarriedForward,
   ];
 }
 
@@ -77,6 +78,7 @@ export function taxCsv(view: TaxReportView, year: string | null = null): string 
           y.taxYear,
           m.saleDate,
           m.sellLabel,
+          m.sellFill,
           m.account,
           m.asset,
           m.method,

@@ -9,6 +9,7 @@ import { commitImport } from './import-store.js';
 import { Jobs } from './jobs.js';
 import { runTaxReport } from './tax-run.js';
 import { freshDb } from './test-support/db.js';
+import { liveAccount, liveFill, paperAccount } from './test-support/fills.js';
 import { referenceJson, referenceTradesCsv } from './test-support/reference-csv.js';
 
 let db: LyraDb;
@@ -45,6 +46,9 @@ describe('the tax report from stored fills', () => {
         discountEligibleGains: e.summary.discount_eligible_gains.toString(),
         netRealised: e.summary.net_realised.toString(),
         netCapitalGain: e.summary.net_capital_gain_after_discount.toString(),
+        // The reference has no loss year, so nothing is carried.
+        lossBroughtForward: '0',
+        lossCarriedForward: '0',
       });
       expect(
         y.matches.map((m) => [
@@ -81,6 +85,8 @@ describe('the tax report from stored fills', () => {
       ref.discount_eligible_gains,
       ref.net_realised,
       ref.net_capital_gain_after_discount,
+      0,
+      0,
     ]);
     const all = view.years.flatMap((y) => y.matches);
     const gains = all.map((m) => num(m.gain));
@@ -138,6 +144,7 @@ describe('the tax report from stored fills', () => {
     });
     const view = await run({
       ...fifoAu,
+      includePaper: true,
       methods: { method: 'FIFO', byYearAccount: { '2022-23': { 'paper-1': 'LIFO' } } },
     });
     const year = view.years.find((y) => y.taxYear === '2022-23')!;
@@ -146,7 +153,7 @@ describe('the tax report from stored fills', () => {
     // LIFO sells the newest lot (bought at 9): a gain of 10 on 10 units.
     expect([sale.sellLabel, sale.gain, sale.method]).toEqual(['Paper one', '10', 'LIFO']);
     // The reference account keeps FIFO and its own lots.
-    const fifo = await run(fifoAu);
+    const fifo = await run({ ...fifoAu, includePaper: true });
     const broker = (v: typeof view) =>
       v.years.flatMap((y) => y.matches).filter((m) => m.account === 'broker');
     expect(broker(view)).toEqual(broker(fifo));
@@ -164,7 +171,7 @@ describe('the tax report from stored fills', () => {
       error: {
         code: 'tax-refused',
         message: expect.stringMatching(
-          /sales\.csv, trade 4 sells 60 of asset XYZ.*before any buy.*short sales need an explicit method/,
+          /^The report cannot be made\. The sale from sales\.csv, trade 4 on 2022-03-10: sells 60 of asset XYZ.*before any buy.*the first buy of it is the fill from sales\.csv, trade 6 on .*short sales need an explicit method/,
         ),
       },
     });
@@ -225,14 +232,90 @@ describe('the tax report from stored fills', () => {
     expect(fileName).toBe('lyra-tax-AU-FIFO-2021-22.csv');
     const [matches, totals, excluded] = text.trimEnd().split('\n\n');
     expect(matches!.split('\n')).toEqual([
-      'tax_year,sale_date,sale,account,asset,method,lot,acquired,qty,unit_cost_base,unit_net_proceeds,cost_base,proceeds,gain,days_held,twelve_month_anniversary,discount_eligible,discount_applied',
-      '2021-22,2022-03-10,"reference.csv, trade 4",broker,XYZ,FIFO,L1,2021-03-10,60,10.1,14.9,606,894,288,365,2022-03-10,false,false',
-      '2021-22,2022-03-11,"reference.csv, trade 5",broker,XYZ,FIFO,L1,2021-03-10,40,10.1,14.9,404,596,192,366,2022-03-10,true,true',
+      'tax_year,sale_date,sale,sale_fill_id,account,asset,method,lot,acquired,qty,unit_cost_base,unit_net_proceeds,cost_base,proceeds,gain,days_held,twelve_month_anniversary,discount_eligible,discount_applied',
+      '2021-22,2022-03-10,"reference.csv, trade 4",import:broker:id:4,broker,XYZ,FIFO,L1,2021-03-10,60,10.1,14.9,606,894,288,365,2022-03-10,false,false',
+      '2021-22,2022-03-11,"reference.csv, trade 5",import:broker:id:5,broker,XYZ,FIFO,L1,2021-03-10,40,10.1,14.9,404,596,192,366,2022-03-10,true,true',
     ]);
     expect(totals!.split('\n')).toEqual([
-      'tax_year,gross_gains,losses,nondiscount_gains,discount_eligible_gains,net_realised,net_capital_gain',
-      '2021-22,480,0,288,192,480,384',
+      'tax_year,gross_gains,losses,nondiscount_gains,discount_eligible_gains,net_realised,net_capital_gain,loss_brought_forward,loss_carried_forward',
+      '2021-22,480,0,288,192,480,384,0,0',
     ]);
     expect(excluded).toBe('excluded,currency,reason,fill_id');
+  });
+
+  it('leaves paper accounts out unless asked, so a simulated trade neither changes nor blocks the report', async () => {
+    db = await freshDb();
+    await withReference();
+    const reference = await run(fifoAu);
+    await db.accounts.bulkPut([paperAccount('paper:binance', 'Paper Binance'), paperAccount('paper:usdt')]);
+    const at = (day: string) => Date.parse(`${day}T02:00:00Z`);
+    await db.fills.bulkAdd([
+      liveFill('p-buy', 'paper:binance', 'buy', '1', '10000', at('2022-01-03'), 'BTC/AUD'),
+      liveFill('p-sell', 'paper:binance', 'sell', '1', '90000', at('2022-02-03'), 'BTC/AUD'),
+      // A sale with no buy: refused when paper counts, invisible when it does not.
+      liveFill('p-short', 'paper:binance', 'sell', '1', '5', at('2022-02-04'), 'ETH/AUD'),
+      // A busy USDT paper account must not make USDT the report's currency.
+      ...Array.from({ length: 20 }, (_, k) =>
+        liveFill(`u-${k}`, 'paper:usdt', 'buy', '1', '1', at('2022-02-05') + k, 'DOGE/USDT'),
+      ),
+    ]);
+    const view = await run(fifoAu);
+    expect(view.currency).toBe('AUD');
+    expect(view.includePaper).toBe(false);
+    expect(view.totals).toEqual(reference.totals);
+    expect(view.years).toEqual(reference.years);
+    expect(view.fillsRead).toBe(8);
+    // Counted with paper, the USDT account's twenty fills would choose USDT: AUD is asked for.
+    await expect(run({ ...fifoAu, includePaper: true, currency: 'AUD' })).rejects.toMatchObject({
+      error: {
+        code: 'tax-refused',
+        // The engine's own fill is named by its account and market, and dated in the report's zone.
+        message: expect.stringMatching(
+          /^The report cannot be made\. The sale in Paper Binance \(ETH\/AUD\) on 2022-02-04: sells 1 of asset ETH/,
+        ),
+      },
+    });
+    await db.fills.delete('p-short');
+    const withPaper = await run({ ...fifoAu, includePaper: true, currency: 'AUD' });
+    expect(num(withPaper.totals.grossGains) - num(reference.totals.grossGains)).toBe(80000);
+    const sources = await createReportsApi({ db }).taxSources();
+    expect(sources.paperFills).toBe(22);
+    expect(sources.accounts.find((a) => a.id === 'paper:binance')?.kind).toBe('paper');
+    expect(sources.accounts.find((a) => a.id === 'broker')?.kind).toBe('import');
+  });
+
+  it('a net capital loss is carried into the next years, which show it brought forward', async () => {
+    db = await freshDb();
+    await db.accounts.put(liveAccount('live:v1', 'Main'));
+    const at = (day: string) => Date.parse(`${day}T02:00:00Z`);
+    await db.fills.bulkAdd([
+      liveFill('a', 'live:v1', 'buy', '10', '200', at('2022-08-01'), 'BTC/AUD'),
+      liveFill('b', 'live:v1', 'sell', '10', '100', at('2022-09-01'), 'BTC/AUD'),
+      liveFill('c', 'live:v1', 'buy', '10', '100', at('2023-08-01'), 'BTC/AUD'),
+      liveFill('d', 'live:v1', 'sell', '10', '400', at('2023-09-01'), 'BTC/AUD'),
+    ]);
+    const view = await run(fifoAu);
+    expect(
+      view.years.map((y) => [
+        y.taxYear,
+        y.totals.lossBroughtForward,
+        y.totals.netCapitalGain,
+        y.totals.lossCarriedForward,
+      ]),
+    ).toEqual([
+      ['2022-23', '0', '-1000', '1000'],
+      ['2023-24', '1000', '2000', '0'],
+    ]);
+    // All years netted as one set, as the reference computes it.
+    expect(view.totals.netCapitalGain).toBe('2000');
+    expect(view.years[1]!.matches[0]!.sellLabel).toBe('Main');
+  });
+
+  it('an unknown time zone is refused with what to write, before any fill is dated in it', async () => {
+    db = await freshDb();
+    await withReference();
+    await expect(run({ ...fifoAu, timeZone: 'Sydney' })).rejects.toMatchObject({
+      error: { code: 'bad-options', message: expect.stringContaining('"Sydney" is not a time zone') },
+    });
   });
 });

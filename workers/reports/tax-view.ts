@@ -1,10 +1,12 @@
 import { IMPORT_ID_PREFIX } from '../trade-import/import-ids.js';
+import { carryLossesForward, type CarriedYear } from '../tax/loss-carry.js';
 import type { Match, TaxReport, TaxSummary } from '../tax/types.js';
 import type { TaxExclusion, TaxMatchView, TaxMethodPlan, TaxReportView, TaxTotalsView } from './api.js';
 import type { FillOrigin } from './read-fills.js';
 
 export interface ViewContext {
   currency: string;
+  includePaper: boolean;
   methods: TaxMethodPlan;
   exclusions: TaxExclusion[];
   fillsRead: number;
@@ -40,14 +42,17 @@ export function fillLabel(
   return context.accountNames.get(account) ?? account;
 }
 
-function totals(s: TaxSummary): TaxTotalsView {
+/** A set's totals; with `carried`, a tax year's net after the losses of the years before it. */
+function totals(s: TaxSummary, carried: CarriedYear | null = null): TaxTotalsView {
   return {
     grossGains: s.gross_gains.toString(),
     losses: s.losses.toString(),
     nondiscountGains: s.nondiscount_gains.toString(),
     discountEligibleGains: s.discount_eligible_gains.toString(),
     netRealised: s.net_realised.toString(),
-    netCapitalGain: s.net_capital_gain_after_discount.toString(),
+    netCapitalGain: (carried?.netCapitalGain ?? s.net_capital_gain_after_discount).toString(),
+    lossBroughtForward: carried?.broughtForward.toString() ?? '0',
+    lossCarriedForward: carried?.carriedForward.toString() ?? '0',
   };
 }
 
@@ -82,27 +87,31 @@ export function reportView(report: TaxReport, context: ViewContext): TaxReportVi
     id,
     name: context.accountNames.get(id) ?? id,
   }));
+  const years = [...report.years].sort((a, b) => (a.first_day < b.first_day ? -1 : 1));
+  const carried = carryLossesForward(
+    years.map((y) => y.summary),
+    report.jurisdiction,
+  );
   return {
     jurisdiction: report.jurisdiction,
     currency: context.currency,
     timeZone: report.time_zone,
     yearStart: report.tax_year_start,
     methods: context.methods,
-    years: report.years
-      .map((y) => ({
-        taxYear: y.tax_year,
-        firstDay: y.first_day,
-        lastDay: y.last_day,
-        methods: y.methods,
-        totals: totals(y.summary),
-        matches: y.matches.map(match),
-      }))
-      .sort((a, b) => (a.firstDay < b.firstDay ? -1 : 1)),
+    years: years.map((y, k) => ({
+      taxYear: y.tax_year,
+      firstDay: y.first_day,
+      lastDay: y.last_day,
+      methods: y.methods,
+      totals: totals(y.summary, carried[k]!),
+      matches: y.matches.map(match),
+    })),
     totals: totals(report.summary),
     fillsRead: context.fillsRead,
     fillsUsed: context.fillsUsed,
     exclusions: context.exclusions,
     accounts,
+    includePaper: context.includePaper,
     conventions: report.conventions,
     generatedAt: context.generatedAt,
   };

@@ -1,6 +1,7 @@
 import { engine } from '$lib/engine/engine';
 import { KeyedActions } from './keyed-actions.svelte';
 import type {
+  EngineError,
   JobProgress,
   TaxJurisdiction,
   TaxMethod,
@@ -25,6 +26,8 @@ export interface TaxForm {
   /** '' for the jurisdiction's default. */
   yearStart: string;
   timeZone: string;
+  /** Paper (simulated) accounts' fills count too; off: live and imported fills only. */
+  includePaper: boolean;
 }
 
 /** The form as a plain request: rune proxies cannot be cloned to the worker, so a snapshot goes. */
@@ -41,6 +44,7 @@ export function taxRequestOf(state: TaxForm): TaxRequest {
     currency: form.currency || null,
     yearStart: form.yearStart.trim() || null,
     timeZone: form.timeZone.trim() || null,
+    includePaper: form.includePaper,
   };
 }
 
@@ -66,10 +70,16 @@ class ReportsState {
     byYearAccount: {},
     yearStart: '',
     timeZone: '',
+    includePaper: false,
   });
   /** The tax year shown; null: the latest; 'all': every year netted together. */
   year = $state<string | null>(null);
-  private jobId: string | null = null;
+  /**
+   * The report run going now, if any. Running and its failure belong to this run alone: a run it replaced
+   * may still settle (as cancelled) after it started, and must not touch what the screen shows.
+   */
+  private jobId = $state<string | null>(null);
+  private reportFailure = $state.raw<EngineError | null>(null);
 
   isPending(key: string): boolean {
     return this.actions.isPending(key);
@@ -130,29 +140,40 @@ class ReportsState {
     const jobId = `tax-${++jobs}`;
     this.jobId = jobId;
     this.progress = null;
-    const r = await this.actions.run('report', () =>
+    const r = await this.actions.run(jobId, () =>
       engine().reports.taxReport(taxRequestOf(this.form), jobId, (p) => {
         if (this.jobId === jobId) this.progress = p;
       }),
     );
+    this.actions.clearError(jobId);
+    // A run replaced by a newer one says nothing: the newer one's outcome is what counts.
     if (this.jobId !== jobId) return;
     this.jobId = null;
     this.progress = null;
     if (r.ok) {
+      this.reportFailure = null;
       this.report = r.value;
       const year = this.year;
       if (year !== null && year !== 'all' && !r.value.years.some((y) => y.taxYear === year)) this.year = null;
-    } else if (r.error.code === 'cancelled') this.actions.clearError('report');
-    // A refused report shows its reason alone, never numbers from options it no longer matches.
-    else this.report = null;
+    } else if (r.error.code !== 'cancelled') {
+      this.reportFailure = r.error;
+      // A refused report shows its reason alone, never numbers from options it no longer matches.
+      this.report = null;
+    }
   }
 
   cancelReport(): void {
     if (this.jobId) void engine().reports.cancel(this.jobId);
   }
 
+  /** True while the latest run is going. */
   get running(): boolean {
-    return this.isPending('report');
+    return this.jobId !== null;
+  }
+
+  /** Why the latest finished run was refused; null after a success or a cancel. */
+  get reportError(): EngineError | null {
+    return this.reportFailure;
   }
 
   async refreshAll(): Promise<void> {

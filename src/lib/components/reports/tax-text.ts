@@ -38,6 +38,11 @@ export function isNegative(value: string): boolean {
   return value.trim().startsWith('-');
 }
 
+/** True for the engine's exact zero text ('0', '-0', '0.00'). */
+export function isZero(value: string): boolean {
+  return /^-?0*(\.0*)?$/.test(value.trim()) && value.trim() !== '';
+}
+
 export function discountText(m: TaxMatchView): string {
   if (m.discountApplied) return 'Yes';
   if (m.discountEligible) return 'Eligible (loss)';
@@ -83,6 +88,7 @@ export function allYearsView(report: TaxReportView): TaxYearView {
     firstDay: first?.firstDay ?? '',
     lastDay: last?.lastDay ?? '',
     methods: {},
+    // Netted as one set: nothing is brought from another year.
     totals: report.totals,
     matches: report.years.flatMap((y) => y.matches),
   };
