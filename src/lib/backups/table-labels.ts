@@ -20,6 +20,10 @@ export const tableLabels: Record<string, string> = {
   cashFlows: 'Deposits and withdrawals',
   datasets: 'Research datasets',
   strategyRuns: 'Strategy runs',
+  alerts: 'Alerts',
+  alertFirings: 'Alert history',
+  imports: 'Imported files',
+  importedFills: 'Imported trades',
 };
 
 export function tableLabel(name: string): string {
