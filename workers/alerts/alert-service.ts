@@ -25,6 +25,7 @@ import { Liveness } from './liveness.js';
 import { MarketObserver } from './market-observer.js';
 import type { AlertFiringRow } from './rows.js';
 import { TradingObserver } from './trading-observer.js';
+import { CorrelationWatch, type CorrelationSource } from './correlation-watch.js';
 import type { AlertFiring, AlertSpec } from './types.js';
 import { validateAlert } from './validate-alert.js';
 
@@ -54,6 +55,8 @@ export interface AlertServiceDeps {
   /** Other tabs of the app (a BroadcastChannel); null in tests of one tab. */
   channel?: BroadcastLike | null;
   config?: Partial<AlertServiceConfig>;
+  /** The portfolio's correlations, for correlation-shock alerts; none in tests that do not need them. */
+  correlations?: CorrelationSource | null;
 }
 
 /**
@@ -70,6 +73,7 @@ export class AlertService {
   private readonly marketObserver: MarketObserver;
   private readonly tradingObserver: TradingObserver;
   private readonly polling: AlertPolling;
+  private readonly correlation: CorrelationWatch | null;
   private readonly config: Partial<AlertServiceConfig>;
   private readonly listeners = new Map<number, AlertListener>();
   private nextListener = 1;
@@ -117,6 +121,16 @@ export class AlertService {
       this.now,
       this.config,
     );
+    this.correlation = deps.correlations
+      ? new CorrelationWatch(deps.correlations, (pairs, time) =>
+          this.evaluated(
+            this.evaluator.risk(
+              { kind: 'correlation-shock', time, pairs },
+              this.liveness.options(time, this.now()),
+            ),
+          ),
+        )
+      : null;
     if (deps.channel) deps.channel.onmessage = (e) => this.onBroadcast(e.data);
     this.ready = this.serial(() => this.reload());
     this.startTicking();
@@ -172,6 +186,7 @@ export class AlertService {
     this.emitIfChanged(true);
     if (!this.leading) return;
     await this.polling.tick(this.evaluator.alerts(), this.deps.online?.() ?? true);
+    await this.correlation?.tick(this.evaluator.alerts(), this.now());
   }
 
   /** Resolves once every queued write (firings, state, edits) is done. */

@@ -20,6 +20,11 @@ export function createAlertsApi(parts: EngineParts): AlertsApi {
     trading: parts.trading,
     online: parts.online,
     channel: channel(),
+    // Correlation shocks come from the same computation as the risk screen's.
+    correlations: async () => {
+      const view = await parts.portfolio.risk({});
+      return 'insufficient' in view.correlation ? null : view.correlation;
+    },
   });
   const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
   const lead = () => void service.ready.then(() => service.lead());

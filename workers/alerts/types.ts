@@ -162,7 +162,7 @@ export type RiskAlertEvent =
       time: number;
       /**
        * Pairs with their change of correlation. Send every pair you have (e.g. `correlationShocks(assets,
-       * ewma, longRun, 0)`), not only those past a threshold: the alert applies its own threshold and
+       * ewma, longRun, -1)`, since 0 would drop a pair with no change), not only those past a threshold: the alert applies its own threshold and
        * needs to see a pair calm down to re-arm it. Pairs missing from an event keep their state.
        */
       pairs: readonly CorrelationShockPair[];
