@@ -124,7 +124,7 @@ test.describe('Data export and import', () => {
       await dataB.chooseDatabaseFile(file.name, file.text);
       await expect(dataB.preview).toBeVisible();
       await expect(dataB.preview).toContainText('checksum verified');
-      await expect(dataB.preview.getByRole('row', { name: /^orders / })).toBeVisible();
+      await expect(dataB.preview.getByRole('row', { name: /^Orders / })).toBeVisible();
       await expect(pageB.getByText('Importing replaces the data on this device')).toBeVisible();
       await expectNoAxeViolations(pageB);
       await screenshot(pageB, testInfo, 'data-b-preview');
